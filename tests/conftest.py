@@ -1,0 +1,70 @@
+"""Shared test helpers: run the CLI in-process, build small template trees."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tht_gen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own empty cache: no test sees another's compiled templates."""
+    monkeypatch.setenv("THT_GEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("THT_GEN_TRACE", raising=False)
+
+
+RunCli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
+    """Run ``tht-gen ARGS`` in this process; return (exit code, stdout, stderr)."""
+
+    def run(*args: str | os.PathLike[str]) -> tuple[int, str, str]:
+        try:
+            code = main([os.fspath(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+TreeFactory = Callable[[dict[str, str]], Path]
+
+
+@pytest.fixture
+def tmp_tree(tmp_path: Path) -> Iterator[TreeFactory]:
+    """Write {relative path: text} under a fresh folder and return it."""
+    counter = iter(range(1000))
+
+    def make(files: dict[str, str]) -> Path:
+        root = tmp_path / f"tree{next(counter)}"
+        for relative, text in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return root
+
+    yield make
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    """Every file under root (hidden ones included), by posix relative path."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+MINIMAL_ROLES = "- name: Controller\n  tags: [primary]\n- name: Compute\n  tags: [compute]\n"
+MINIMAL_NETWORKS = "- name: InternalApi\n  name_lower: internal_api\n"

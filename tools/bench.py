@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Benchmarks against upstream, measured in the same run (alternating runs, medians).
+
+    python tools/bench.py render [--runs N] [--readme]
+
+``render``: tht-gen render against upstream's tools/process-templates.py on the
+upstream 18.0.0 tree (downloaded once, see tests/upstream.py) with its default
+roles, all 55 of its roles, and 220 roles (4 renamed copies). Each run is a
+fresh process writing a fresh output folder, except "incremental", which
+re-renders into the previous output (the edit-render loop). Scenarios:
+
+* upstream      process-templates.py
+* cold          tht-gen, every cache empty (compiled templates, checked outputs, manifest)
+* warm          tht-gen, compiled-template cache warm, new output folder
+* incremental   tht-gen, all caches warm, same output folder as the last run
+
+Outputs go to tmpfs (/dev/shm) when there is one, for both tools alike.
+Peak memory is the largest resident set of any process of the run (the
+rendering workers included), from wait4(2).
+
+``--readme`` rewrites the table between the bench markers in README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.upstream import all_roles_file, upstream_tree  # noqa: E402
+
+
+def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one command; raises if it fails."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {stderr[-1000:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def scratch_root() -> str | None:
+    """tmpfs when there is one: both tools write ~2,000 files a run, and a virtual
+    disk's journal otherwise adds more noise than the difference being measured."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+def bench_render(runs: int) -> list[dict[str, object]]:
+    tree = upstream_tree()
+    work = Path(tempfile.mkdtemp(prefix="tht-gen-bench-", dir=scratch_root()))
+    tht_gen = shutil.which("tht-gen") or str(Path(sys.executable).parent / "tht-gen")
+    results = []
+    try:
+        role_sets = {
+            "default (5 roles)": Path("roles_data.yaml"),
+            "all roles (55)": all_roles_file(tree, work / "roles55.yaml"),
+            "4x all roles (220)": all_roles_file(tree, work / "roles220.yaml", copies=4),
+        }
+        for label, roles in role_sets.items():
+            times: dict[str, list[float]] = {k: [] for k in ("upstream", "cold", "warm", "incremental")}
+            memory: dict[str, list[int]] = {k: [] for k in times}
+            warm_cache = work / f"cache-warm-{len(results)}"
+            # Python's own bytecode cache on, as on a user's machine (this
+            # workplace sets PYTHONDONTWRITEBYTECODE, which would recompile
+            # tht-gen's modules on every start).
+            base_env = dict(os.environ)
+            base_env.pop("PYTHONDONTWRITEBYTECODE", None)
+            base_env.pop("THT_GEN_TRACE", None)
+            # prime the warm cache once, outside the measurements
+            timed([tht_gen, "render", "-q", "-p", str(tree), "-r", str(roles), "-o",
+                   str(work / "prime")], work, {**base_env, "THT_GEN_CACHE_DIR": str(warm_cache)})
+            incremental_out = work / "prime"
+            count = runs if "220" not in label else max(1, (runs + 1) // 2)
+            for i in range(count):
+                out = work / f"out-{len(results)}-{i}"
+                out.mkdir()
+                up = timed([sys.executable, "tools/process-templates.py", "-p", ".", "-r", str(roles),
+                            "-o", str(out / "upstream")], tree, base_env)
+                cold_cache = work / f"cache-cold-{len(results)}-{i}"
+                cold = timed([tht_gen, "render", "-q", "-p", str(tree), "-r", str(roles), "-o",
+                              str(out / "cold")], work, {**base_env, "THT_GEN_CACHE_DIR": str(cold_cache)})
+                warm = timed([tht_gen, "render", "-q", "-p", str(tree), "-r", str(roles), "-o",
+                              str(out / "warm")], work, {**base_env, "THT_GEN_CACHE_DIR": str(warm_cache)})
+                inc = timed([tht_gen, "render", "-q", "-p", str(tree), "-r", str(roles), "-o",
+                             str(incremental_out)], work, {**base_env, "THT_GEN_CACHE_DIR": str(warm_cache)})
+                for key, (seconds, rss) in (("upstream", up), ("cold", cold), ("warm", warm),
+                                            ("incremental", inc)):
+                    times[key].append(seconds)
+                    memory[key].append(rss)
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(cold_cache, ignore_errors=True)
+            row: dict[str, object] = {"roles": label, "runs": count}
+            upstream_median = statistics.median(times["upstream"])
+            for key in times:
+                median = statistics.median(times[key])
+                row[f"{key}_s"] = round(median, 3)
+                row[f"{key}_mib"] = round(max(memory[key]) / 1024, 1)
+                if key != "upstream":
+                    row[f"{key}_x"] = round(upstream_median / median, 1)
+            results.append(row)
+            print(json.dumps(row), file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def render_table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| roles | upstream | cold | warm | incremental | peak MiB (upstream / cold / warm) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['roles']} | {r['upstream_s']:.2f} s | {r['cold_s']:.2f} s (**{r['cold_x']}x**) | "
+            f"{r['warm_s']:.2f} s (**{r['warm_x']}x**) | {r['incremental_s']:.2f} s "
+            f"(**{r['incremental_x']}x**) | {r['upstream_mib']} / {r['cold_mib']} / {r['warm_mib']} |"
+        )
+    return "\n".join(lines)
+
+
+def update_readme(section: str, table: str) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    begin, end = f"<!-- bench:{section}:begin -->", f"<!-- bench:{section}:end -->"
+    if begin not in text or end not in text:
+        raise SystemExit(f"README.md has no {begin} ... {end} markers")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    stamp = (f"<!-- generated by `python tools/bench.py {section} --readme` on "
+             f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python "
+             f"{sys.version.split()[0]}, outputs on {scratch_root() or 'disk'} -->")
+    readme.write_text(f"{head}{begin}\n{stamp}\n{table}\n{end}{tail}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["render"])
+    parser.add_argument("--runs", type=int, default=5, help="runs per scenario (220 roles: half)")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md")
+    args = parser.parse_args()
+    rows = bench_render(args.runs)
+    table = render_table(rows)
+    print(table)
+    if args.readme:
+        update_readme(args.what, table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
