@@ -16,8 +16,20 @@ from collections.abc import Sequence
 from . import __version__
 from .diagnostics import Diagnostic, UserError
 
-# Subcommand modules, in the order `tht-gen --help` lists them.
-COMMANDS: tuple[str, ...] = ("render",)
+def _command_modules() -> list[str]:
+    """Every module in tht_gen/commands, ordered by its ORDER (then name).
+
+    A capability adds a subcommand by adding a module with ``register()``;
+    this file does not change.
+    """
+    import pkgutil
+
+    from . import commands
+
+    names = [m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")]
+    modules = [importlib.import_module(f".commands.{name}", __package__) for name in names]
+    modules.sort(key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+    return [m.__name__ for m in modules]
 
 
 class Output:
@@ -64,9 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tht-gen {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        module = importlib.import_module(f".commands.{name}", __package__)
-        module.register(subparsers)
+    for name in _command_modules():
+        importlib.import_module(name).register(subparsers)
     return parser
 
 

@@ -9,6 +9,8 @@ import sys
 import time
 from typing import Any
 
+ORDER = 10
+
 from ..render import render
 from ..render.engine import RenderResult, display_path
 
