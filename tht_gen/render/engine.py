@@ -6,7 +6,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,6 +135,9 @@ def _walk(library: Library, skip: Sequence[Path]) -> tuple[list[str], list[str]]
     """Every file and folder of the tree (posix, relative), hidden ones left out as upstream does."""
     root = library.root
     skip_real = {os.path.realpath(s) for s in skip}
+    # realpath costs a system call per path component: only resolve folders
+    # that carry the name of one being skipped.
+    skip_names = {os.path.basename(s) for s in skip_real}
     found: list[str] = []
     folders: list[str] = []
     starts = library.items if library.items is not None else (".",)
@@ -147,7 +150,8 @@ def _walk(library: Library, skip: Sequence[Path]) -> tuple[list[str], list[str]]
         for folder, dirs, files in os.walk(top):
             dirs[:] = sorted(
                 d for d in dirs
-                if not d.startswith(".") and os.path.realpath(os.path.join(folder, d)) not in skip_real
+                if not d.startswith(".") and not (
+                    d in skip_names and os.path.realpath(os.path.join(folder, d)) in skip_real)
             )
             rel_folder = os.path.relpath(folder, root)
             prefix = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
@@ -300,7 +304,11 @@ def _save_known_good(store: Path | None, old: frozenset[str], new: list[str]) ->
 
 
 def _compile_template(name: str) -> None:
-    """Compile one template into the shared bytecode cache (errors surface when rendering)."""
+    """Load one template from the bytecode cache, or compile it into the cache.
+
+    Errors are left for the render that needs the template, which reports
+    them with their location.
+    """
     state = _STATE
     assert state is not None
     try:
@@ -313,17 +321,14 @@ def _compile_template(name: str) -> None:
 _INCLUDE = re.compile(r"""{%-?\s*(?:include|import|from|extends)\s+['"]([^'"]+)['"]""")
 
 
-def _uncompiled(state: _State) -> list[str]:
-    """Rendered templates and the files they include that the bytecode cache lacks, biggest first.
+def _compile_list(state: _State) -> list[str]:
+    """Rendered templates and the files they statically include, biggest first.
 
-    Includes are found by reading the tag literally (dynamic names are left
-    to be compiled when first rendered).
+    Includes are found by reading the tag literally; a dynamic name is simply
+    compiled when first rendered.
     """
     env = state.env
-    bcc = env.bytecode_cache
-    if bcc is None:
-        return []
-    wanted: dict[str, str | None] = {name: text for name, text in state.sources.items()}
+    wanted: dict[str, str | None] = dict(state.sources)
     queue = list(wanted)
     while queue:
         parent = queue.pop()
@@ -334,35 +339,32 @@ def _uncompiled(state: _State) -> list[str]:
             resolved = env.join_path(name, parent)
             if resolved not in wanted and resolved in env.files:
                 try:
-                    wanted[resolved] = env.loader.get_source(env, resolved)[0]  # type: ignore[union-attr]
+                    wanted[resolved] = env.load_source(resolved)
                 except jinja2.TemplateNotFound:
                     wanted[resolved] = None
                 queue.append(resolved)
-    missing: list[tuple[int, str]] = []
-    for name, text in wanted.items():
-        if text is None:
-            continue
-        filename = os.path.join(env.root, *name.split("/"))
-        if bcc.get_bucket(env, name, filename, text).code is None:
-            missing.append((len(text), name))
-    return [name for _, name in sorted(missing, reverse=True)]
+    sized = [(len(text), name) for name, text in wanted.items() if text is not None]
+    return [name for _, name in sorted(sized, reverse=True)]
 
 
 class _Runner:
-    """Renders the jobs, in a pool of forked workers when there are enough of them.
+    """Renders jobs, in a pool of forked workers when there are enough of them.
 
-    The pool starts as soon as the runner is made, so the caller's own I/O
-    (copying files) overlaps the rendering; outcomes are read with :meth:`results`.
+    The pool starts as soon as the runner is made: the workers load or
+    compile every template (each one once, by one worker, through the
+    bytecode cache the others then read) while the parent is still working
+    out which files need rendering at all. :meth:`submit` hands over the
+    jobs; :meth:`results` yields their outcomes.
     """
 
-    def __init__(self, state: _State, order: list[int], jobs: int) -> None:
+    def __init__(self, state: _State, jobs: int, expected: int) -> None:
         global _STATE
         _STATE = state
-        self.order = order
+        self.order: list[int] = []
         self.pool: Any = None
         self.pending: Any = None
         self.feeder: Any = None
-        if jobs > 1 and len(order) >= PARALLEL_MIN_JOBS and os.name == "posix":
+        if jobs > 1 and expected >= PARALLEL_MIN_JOBS and os.name == "posix":
             # Imported here: a small tree never needs them, and they cost a
             # tenth of a fast run's start-up.
             import multiprocessing
@@ -370,28 +372,34 @@ class _Runner:
 
             # fork: the workers inherit the loaded data and the environment
             # with nothing to pickle.
-            pool = multiprocessing.get_context("fork").Pool(min(jobs, len(order)))
+            pool = multiprocessing.get_context("fork").Pool(min(jobs, expected))
             self.pool = pool
-            to_compile = _uncompiled(state)
-            _trace("cache looked up")
+            self.ready = threading.Event()
+            # Without a bytecode cache, compiled code cannot be shared: each
+            # worker compiles what it renders.
+            to_compile = _compile_list(state) if state.env.bytecode_cache is not None else []
 
             def feed() -> None:
                 if to_compile:
-                    # Each template compiled once, by one worker, into the
-                    # bytecode cache the other workers then load from:
-                    # compiling is most of a cold run, and forked workers
-                    # would otherwise each repeat it.
                     pool.map(_compile_template, to_compile, chunksize=1)
-                    _trace(f"compiled {len(to_compile)} templates")
-                self.pending = pool.imap_unordered(_render_job, order, chunksize=1)
+                    _trace(f"compiled or loaded {len(to_compile)} templates")
+                self.ready.wait()
+                self.pending = pool.imap_unordered(_render_job, self.order, chunksize=1)
 
             self.feeder = threading.Thread(target=feed, name="tht-gen-feeder", daemon=True)
             self.feeder.start()
 
-    def results(self) -> Iterator[_Outcome]:
+    def submit(self, order: list[int]) -> None:
+        self.order = order
+        if self.feeder is not None:
+            if not order:
+                self.close()
+            self.ready.set()
+
+    def results(self) -> Generator[_Outcome, None, None]:
         global _STATE
         try:
-            if self.feeder is not None:
+            if self.feeder is not None and self.pool is not None:
                 self.feeder.join()
                 yield from self.pending
             else:
@@ -406,6 +414,8 @@ class _Runner:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+        if self.feeder is not None:
+            self.ready.set()
 
 
 def _cost(job: Job, sources: dict[str, str], roles: int) -> int:
@@ -441,7 +451,7 @@ def render(
     problems come back as diagnostics on the result.
     """
     started = time.perf_counter()
-    library = resolve_library(base_path)
+    library = resolve_library(None if base_path is None else Path(base_path))
     base = library.root
     out_root = Path(output_dir) if output_dir is not None else base
     mode = "clean" if clean else "check" if check else "dry-run" if dry_run else "render"
@@ -566,6 +576,12 @@ def _produce(
     changed: list[str] = []
     contents: dict[str, bytes] | None = {} if keep_contents else None
     _trace("sources read")
+    # Nothing can be skipped in a folder this tool has no record of: start the
+    # workers now, and work out the fingerprints while they compile.
+    runner: _Runner | None = None
+    if not any(job.output in manifest.inputs for job in plan.rendered):
+        runner = _Runner(state, jobs, len(order))
+        _trace("runner started early")
     avoided_uses: list[tuple[Job, list[envmod.UndefinedUse]]] = []
     if manifest.store is not None:
         keys = job_keys(state.env, plan.rendered, state.sources, lambda job: _context(state, job))
@@ -590,8 +606,10 @@ def _produce(
         result.avoided = len(order) - len(remaining)
         order = remaining
         _trace(f"{result.avoided} up to date")
-    runner = _Runner(state, order, jobs)
-    _trace("runner started")
+    if runner is None:
+        runner = _Runner(state, jobs, len(order))
+        _trace("runner started")
+    runner.submit(order)
     outcomes = runner.results()
 
     def consider(output: str, data: bytes, mode: int | None, target_key: StatKey | None,
@@ -661,9 +679,9 @@ def _produce(
                 else:
                     location = Location(display_path(base / file), line, column)
                     origin = None
-                key = (rule, location.file, line, message.split(" (role ")[0])
-                if key not in seen:
-                    seen.add(key)
+                seen_key = (rule, location.file, line, message.split(" (role ")[0])
+                if seen_key not in seen:
+                    seen.add(seen_key)
                     result.diagnostics.append(
                         Diagnostic(location, rule, Severity.ERROR, message, origin))
             record_undefined(job, outcome.undefined)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import types
-from collections.abc import Generator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import jinja2
@@ -58,7 +58,7 @@ def trace_output(template: jinja2.Template, context: Mapping[str, Any]) -> Trace
     """Render again, noting for each output chunk its start offset, the template and line
     that wrote it, and the chunk itself."""
     ctx = template.new_context(dict(context))
-    gen: Generator[str, None, None] = template.root_render_func(ctx)
+    gen: Iterator[str] = template.root_render_func(ctx)
     marks: Trace = []
     offset = 0
     for chunk in gen:
@@ -97,8 +97,8 @@ def source_of_output_line(
         # Point at the first non-blank character: indentation often comes
         # from the chunk before the one that broke the line.
         end = starts[line] - 1 if line < len(starts) else len(output)
-        text = output[starts[line - 1]:end]
-        stripped = len(text) - len(text.lstrip())
+        line_text = output[starts[line - 1]:end]
+        stripped = len(line_text) - len(line_text.lstrip())
         if column - 1 < stripped:
             offset = starts[line - 1] + stripped
     offsets = [m[0] for m in marks]
@@ -109,11 +109,10 @@ def source_of_output_line(
     # A literal chunk is the template's own text: it starts on the line of the
     # tag before it, so count the lines it runs through before the error.
     # (A chunk from an expression may span lines the template does not have.)
-    text = (sources or {}).get(name)
-    if text is None:
+    text: str | None = (sources or {}).get(name)
+    if text is None and template.environment.loader is not None:
         try:
-            text = template.environment.loader.get_source(  # type: ignore[union-attr]
-                template.environment, name)[0]
+            text = template.environment.loader.get_source(template.environment, name)[0]
         except Exception:  # noqa: BLE001 - without the source, the tag line will do
             text = None
     if text is not None and chunk and chunk in text:

@@ -108,8 +108,8 @@ class Manifest:
                 return cls(store)
             return cls(
                 store,
-                {k: tuple(v) for k, v in raw["files"].items()},  # type: ignore[misc]
-                {k: tuple(v) for k, v in raw["sources"].items()},  # type: ignore[misc]
+                {k: (v[0], v[1], v[2], v[3]) for k, v in raw["files"].items()},
+                {k: (v[0], v[1], v[2]) for k, v in raw["sources"].items()},
                 dict(raw.get("inputs", {})),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
