@@ -128,3 +128,26 @@ class UserError(Exception):
             [Diagnostic(Location(file, line, column), rule_id, Severity.ERROR, message)],
             exit_code,
         )
+
+
+@dataclass
+class Report:
+    """What a check produced: its diagnostics, the files it checked and those it wrote."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    usage_error: bool = False
+
+    def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
+        """0: nothing at or above ``fail_on``; 1: findings; 2: a usage or I/O problem."""
+        if self.usage_error:
+            return 2
+        return 1 if any(d.severity >= fail_on for d in self.diagnostics) else 0
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code() == 0
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)

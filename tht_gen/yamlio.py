@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -32,7 +33,7 @@ from .diagnostics import PathElement
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
-class _NoDatesLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _NoDatesLoader(_BaseLoader):
     """Safe loader that leaves timestamps as strings."""
 
 
@@ -60,44 +61,135 @@ def _mark(node: yaml.Node, end: bool = False) -> Mark:
     return Mark(m.line + 1, m.column + 1)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_base_resolve = _NoDatesLoader.resolve
+# Plain scalars repeat a lot in templates (``type``, ``string``, ``get_param``...):
+# their implicit tag is looked up once per process rather than once per node.
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_MAX = 200_000
+
+
+def _cached_resolve(self: Any, kind: Any, value: Any, implicit: tuple[bool, bool]) -> Any:
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = str(_base_resolve(self, kind, value, implicit))  # type: ignore[no-untyped-call]
+                if len(_RESOLVED) < _RESOLVED_MAX:
+                    _RESOLVED[value] = tag
+            return tag
+        # Quoted scalars: the resolver's answer for non-plain scalars, without its walk.
+        return _STR_TAG
+    return _base_resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]
+
+
+setattr(_NoDatesLoader, "resolve", _cached_resolve)  # noqa: B010 - mypy forbids method assignment
+# Path resolvers are never registered on this loader, so the composer's calls
+# to track them (two per node) can do nothing; builtins that accept the same
+# arguments do nothing faster than any Python function could.
+setattr(_NoDatesLoader, "descend_resolver", slice)  # noqa: B010 - slice(parent, index), dropped
+setattr(_NoDatesLoader, "ascend_resolver", tuple)    # noqa: B010 - tuple(), the same
+
+
 class _Constructor:
     """Builds plain Python data from a composed node tree, noting duplicate keys.
 
-    A hand-written walk rather than PyYAML's constructor so that duplicate
-    keys are collected with their path instead of being silently dropped, and
-    so that a single pass does both.
+    A hand-written walk rather than PyYAML's constructor: plain strings (most
+    of a template) are taken from the node as they are, other scalars go
+    through the safe constructor; duplicate keys are collected instead of
+    silently dropped; and a node reached twice through an alias is built once
+    (as PyYAML does, and so that an alias bomb costs nothing).
     """
 
-    def __init__(self, loader: yaml.SafeLoader) -> None:
+    def __init__(self, loader: Any, shared: bool = True) -> None:
         self._loader = loader
-        self.duplicates: list[DuplicateKey] = []
+        # Only a document with anchors can reach a node twice.
+        self._built: dict[int, Any] | None = {} if shared else None
+        self._found: list[tuple[str, yaml.Node, yaml.Node, yaml.Node]] = []
 
-    def build(self, node: yaml.Node, path: tuple[PathElement, ...] = ()) -> Any:
-        if isinstance(node, yaml.ScalarNode):
+    def build(self, node: yaml.Node) -> Any:
+        cls = node.__class__
+        if cls is yaml.ScalarNode:
+            if node.tag == _STR_TAG:
+                return node.value
             return self._loader.construct_object(node, deep=True)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            self._loader.flatten_mapping(node)
+        built_nodes = self._built
+        if built_nodes is not None:
+            built = built_nodes.get(id(node))
+            if built is not None:
+                return built
+        if cls is yaml.SequenceNode:
+            items: list[Any] = []
+            if built_nodes is not None:
+                built_nodes[id(node)] = items
+            build = self.build
+            for child in node.value:
+                items.append(build(child))
+            return items
+        if cls is yaml.MappingNode:
             result: dict[Any, Any] = {}
+            if built_nodes is not None:
+                built_nodes[id(node)] = result
+            own = node.value
+            for key_node, _ in own:
+                if key_node.tag == _MERGE_TAG:
+                    # Merged keys come first and the mapping's own keys override
+                    # them: only a repeated own key is a duplicate.
+                    own = list(own)
+                    self._loader.flatten_mapping(node)
+                    break
             first_seen: dict[Any, yaml.Node] = {}
+            own_ids = {id(k) for k, _ in own} if own is not node.value else None
             for key_node, value_node in node.value:
-                key = self.build(key_node, path)
-                try:
-                    hash(key)
-                except TypeError:
-                    raise yaml.constructor.ConstructorError(
-                        "while constructing a mapping", node.start_mark,
-                        "found unhashable key", key_node.start_mark,
-                    ) from None
-                if key in first_seen:
-                    self.duplicates.append(DuplicateKey(
-                        str(key), path, _mark(first_seen[key]), _mark(key_node)))
-                first_seen[key] = key_node
-                result[key] = self.build(value_node, path + (key,))
+                if key_node.__class__ is yaml.ScalarNode and key_node.tag == _STR_TAG:
+                    key = key_node.value
+                else:
+                    key = self.build(key_node)
+                    try:
+                        hash(key)
+                    except TypeError:
+                        raise yaml.constructor.ConstructorError(
+                            "while constructing a mapping", node.start_mark,
+                            "found unhashable key", key_node.start_mark,
+                        ) from None
+                if own_ids is None or id(key_node) in own_ids:
+                    if key in first_seen:
+                        self._found.append((str(key), node, first_seen[key], key_node))
+                    first_seen[key] = key_node
+                result[key] = self.build(value_node)
             return result
         raise yaml.constructor.ConstructorError(  # pragma: no cover - composer never yields this
             None, None, f"unexpected node {node!r}", node.start_mark)
+
+    def duplicates(self, root: yaml.Node) -> list[DuplicateKey]:
+        """The duplicate keys found, each with the document path of its mapping.
+
+        Paths are worked out only here, when there are duplicates, so that a
+        clean file pays nothing for them.
+        """
+        if not self._found:
+            return []
+        wanted = {id(mapping) for _, mapping, _, _ in self._found}
+        paths: dict[int, tuple[PathElement, ...]] = {}
+        # Breadth first: duplicates are mostly near the top (parameters, resources).
+        queue: deque[tuple[yaml.Node, tuple[PathElement, ...]]] = deque([(root, ())])
+        visited: set[int] = set()
+        while queue and len(paths) < len(wanted):
+            node, path = queue.popleft()
+            if id(node) in visited:
+                continue
+            visited.add(id(node))
+            if id(node) in wanted:
+                paths.setdefault(id(node), path)
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+                    queue.append((value_node, (*path, key)))
+            elif isinstance(node, yaml.SequenceNode):
+                queue.extend((child, (*path, i)) for i, child in enumerate(node.value))
+        return [DuplicateKey(key, paths.get(id(mapping), ()), _mark(first), _mark(dup))
+                for key, mapping, first, dup in self._found]
 
 
 @dataclass
@@ -148,6 +240,27 @@ class Document:
             return Mark(1, 1)
         return _mark(node)
 
+    def key_marks(self, path: tuple[PathElement, ...], field: str | None = None) -> dict[str, Mark]:
+        """Every key of the mapping at ``path`` with its position, in one pass (last one wins).
+
+        With ``field``, the position of the value of key ``field`` in each
+        entry's mapping instead (the entry's key when it has no such field).
+        """
+        _, node = self.node_at(path) if path else (None, self.root)
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        marks: dict[str, Mark] = {}
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            where = key
+            if field is not None and isinstance(value, yaml.MappingNode):
+                for sub_key, sub_value in value.value:
+                    if isinstance(sub_key, yaml.ScalarNode) and sub_key.value == field:
+                        where = sub_value
+            marks[str(key.value)] = _mark(where)
+        return marks
+
     def end_of(self, path: tuple[PathElement, ...]) -> Mark:
         _, value_node = self.node_at(path)
         return _mark(value_node, end=True) if value_node is not None else Mark(1, 1)
@@ -155,7 +268,7 @@ class Document:
 
 def _scalar_matches(node: yaml.ScalarNode, element: PathElement) -> bool:
     if isinstance(element, int) and not isinstance(element, bool):
-        return node.value == str(element)
+        return bool(node.value == str(element))
     return bool(node.value == element)
 
 
@@ -197,9 +310,9 @@ def load_document(text: str) -> Document:
         root = loader.get_single_node()
         if root is None:
             return Document(None, None, [], text)
-        builder = _Constructor(loader)
+        builder = _Constructor(loader, shared="&" in text)
         data = builder.build(root)
-        return Document(data, root, builder.duplicates, text)
+        return Document(data, root, builder.duplicates(root), text)
     except yaml.YAMLError as exc:
         raise describe_yaml_error(exc) from None
     except (ValueError, TypeError) as exc:  # e.g. a malformed !!binary or !!int value
@@ -273,7 +386,7 @@ def _starts_node(text: str, at: int) -> bool:
 try:
     from yaml._yaml import CParser as _RawParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _RawParser = None
+    _RawParser = None  # type: ignore[misc,assignment]
 
 
 def check_syntax(text: str) -> YamlSyntaxError | None:
@@ -302,7 +415,7 @@ def _check_events(text: str) -> YamlSyntaxError | None:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    m = event.start_mark
+                    m: Any = event.start_mark
                     return YamlSyntaxError("expected a single document in the stream, "
                                            "but found another document", m.line + 1, m.column + 1)
                 continue
@@ -330,13 +443,13 @@ def iter_paths(data: Any, path: tuple[PathElement, ...] = ()) -> Iterator[tuple[
     yield path, data
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from iter_paths(value, path + (key,))
+            yield from iter_paths(value, (*path, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from iter_paths(value, path + (index,))
+            yield from iter_paths(value, (*path, index))
 
 
-class _StableDumper(_BaseDumper):  # type: ignore[misc,valid-type]
+class _StableDumper(_BaseDumper):
     """Block style, insertion order, no aliases: diffs of generated files stay readable."""
 
     def ignore_aliases(self, data: Any) -> bool:
