@@ -2,6 +2,7 @@
 """Benchmarks against upstream, measured in the same run (alternating runs, medians).
 
     python tools/bench.py render [--runs N] [--readme]
+    python tools/bench.py lint [--runs N] [--readme]
 
 ``render``: tht-gen render against upstream's tools/process-templates.py on the
 upstream 18.0.0 tree (downloaded once, see tests/upstream.py) with its default
@@ -17,6 +18,15 @@ re-renders into the previous output (the edit-render loop). Scenarios:
 Outputs go to tmpfs (/dev/shm) when there is one, for both tools alike.
 Peak memory is the largest resident set of any process of the run (the
 rendering workers included), from wait4(2).
+
+``lint``: tht-gen lint against upstream's tools/yaml-validate.py (run as upstream's
+tox runs it: ``yaml-validate.py . --skip-dir .tox --skip-dir releasenotes --skip-dir
+zuul.d`` from the tree) on the upstream 18.0.0 tree rendered by upstream's own
+process-templates.py, with its default roles and with all 55 roles. tht-gen lints
+every YAML file of the tree (release notes included): *cold* with an empty result
+cache (all cores, and one core), *warm* with the cache of a previous run (no file
+changed: the edit-lint loop). Every run is a fresh process, alternating; exit codes
+are not judged (both tools report findings on that tree).
 
 ``--readme`` rewrites the table between the bench markers in README.md.
 """
@@ -120,6 +130,93 @@ def bench_render(runs: int) -> list[dict[str, object]]:
     return results
 
 
+def timed_any(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one command, whatever its exit code (a linter
+    reporting findings exits 1); raises only if it crashed."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise RuntimeError(f"{' '.join(argv)} failed ({code}): {stderr[-1000:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def bench_lint(runs: int) -> list[dict[str, object]]:
+    tree = upstream_tree()
+    work = Path(tempfile.mkdtemp(prefix="tht-gen-bench-lint-", dir=scratch_root()))
+    tht_gen = shutil.which("tht-gen") or str(Path(sys.executable).parent / "tht-gen")
+    base_env = dict(os.environ)
+    base_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    base_env.pop("THT_GEN_TRACE", None)
+    results: list[dict[str, object]] = []
+    try:
+        role_sets = {
+            "default (5 roles)": Path("roles_data.yaml"),
+            "all roles (55)": all_roles_file(tree, work / "roles55.yaml"),
+        }
+        for label, roles in role_sets.items():
+            rendered = work / f"rendered-{len(results)}"
+            subprocess.run([sys.executable, "tools/process-templates.py", "-p", ".", "-r",
+                            str(roles), "-o", str(rendered)], cwd=tree, check=True,
+                           capture_output=True)
+            files = sum(1 for p in rendered.rglob("*.yaml") if p.is_file())
+            cold_cache = work / "cache-cold"
+            warm_env = {**base_env, "THT_GEN_CACHE_DIR": str(work / "cache-warm")}
+            cold_env = {**base_env, "THT_GEN_CACHE_DIR": str(cold_cache)}
+            lint_argv = [tht_gen, "lint", "--format", "json", "."]
+            commands = {
+                "upstream": ([sys.executable, "tools/yaml-validate.py", ".", "--skip-dir", ".tox",
+                              "--skip-dir", "releasenotes", "--skip-dir", "zuul.d"], base_env),
+                "cold": (lint_argv, cold_env),
+                "cold -j1": ([*lint_argv[:-1], "-j", "1", "."], cold_env),
+                "warm": (lint_argv, warm_env),
+            }
+            # one unmeasured run of each: the page cache and Python's bytecode warm for
+            # all alike, and tht-gen's result cache primed for "warm"
+            for argv, env in commands.values():
+                shutil.rmtree(cold_cache, ignore_errors=True)
+                timed_any(argv, rendered, env)
+            times: dict[str, list[float]] = {k: [] for k in commands}
+            memory: dict[str, list[int]] = {k: [] for k in commands}
+            for _ in range(runs):
+                for key, (argv, env) in commands.items():
+                    shutil.rmtree(cold_cache, ignore_errors=True)
+                    seconds, rss = timed_any(argv, rendered, env)
+                    times[key].append(seconds)
+                    memory[key].append(rss)
+            row: dict[str, object] = {"tree": label, "files": files, "runs": runs}
+            upstream_median = statistics.median(times["upstream"])
+            for key in commands:
+                median = statistics.median(times[key])
+                row[f"{key}_s"] = round(median, 3)
+                row[f"{key}_mib"] = round(max(memory[key]) / 1024, 1)
+                if key != "upstream":
+                    row[f"{key}_x"] = round(upstream_median / median, 1)
+            results.append(row)
+            print(json.dumps(row), file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def lint_table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| rendered upstream tree | YAML files | yaml-validate.py | cold | cold, 1 core | warm "
+        "| peak MiB (upstream / cold) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['tree']} | {r['files']} | {r['upstream_s']:.2f} s | {r['cold_s']:.2f} s "
+            f"(**{r['cold_x']}x**) | {r['cold -j1_s']:.2f} s (**{r['cold -j1_x']}x**) | "
+            f"{r['warm_s']:.2f} s (**{r['warm_x']}x**) | {r['upstream_mib']} / {r['cold_mib']} |")
+    return "\n".join(lines)
+
+
 def render_table(rows: list[dict[str, object]]) -> str:
     lines = [
         "| roles | upstream | cold | warm | incremental | peak MiB (upstream / cold / warm) |",
@@ -150,12 +247,14 @@ def update_readme(section: str, table: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["render"])
+    parser.add_argument("what", choices=["render", "lint"])
     parser.add_argument("--runs", type=int, default=5, help="runs per scenario (220 roles: half)")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args()
-    rows = bench_render(args.runs)
-    table = render_table(rows)
+    if args.what == "lint":
+        table = lint_table(bench_lint(args.runs))
+    else:
+        table = render_table(bench_render(args.runs))
     print(table)
     if args.readme:
         update_readme(args.what, table)

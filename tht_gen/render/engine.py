@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from ..diagnostics import Diagnostic, Location, Severity, UserError, has_errors
+from ..forking import fork_is_safe
 from ..library import Library, resolve_library
 from ..yamlio import YamlSyntaxError, check_syntax, load_data
 from . import environment as envmod
@@ -364,7 +365,7 @@ class _Runner:
         self.pool: Any = None
         self.pending: Any = None
         self.feeder: Any = None
-        if jobs > 1 and expected >= PARALLEL_MIN_JOBS and os.name == "posix":
+        if jobs > 1 and expected >= PARALLEL_MIN_JOBS and fork_is_safe():
             # Imported here: a small tree never needs them, and they cost a
             # tenth of a fast run's start-up.
             import multiprocessing

@@ -1,0 +1,673 @@
+"""The lint engine: find the files, parse each once, run the rules in parallel, locate findings.
+
+Flow: the targets (folders and files) become a list of files to lint, each
+with the tree it belongs to; a source tree (jinja2 templates not rendered
+yet) is rendered in memory first. Workers (forked processes, as the renderer
+uses) read and parse each file once, classify it by content, run every
+per-file rule on the shared parse, turn findings into located diagnostics,
+and collect each tree rule's facts. The main process then runs the tree
+rules over those facts, applies the configuration and returns a report.
+Nothing prints; nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, Location, Report, Severity, UserError
+from ..forking import fork_is_safe
+from ..model.classify import FileKind, classify, may_need_model
+from ..yamlio import Document, YamlSyntaxError, check_syntax, compose_document, load_document
+from .cache import ResultCache, code_fingerprint, content_digest
+from .config import CONFIG_NAME, LintConfig, find_config, load_config
+from .rules import RULES, FileContext, Finding, Rule, Tree, TreeFacts, TreeRule, lookup
+
+YAML_SUFFIXES = (".yaml", ".yml")
+# Folders never walked: tool state, not templates.
+SKIP_DIRS = frozenset({".git", ".tox", ".venv", "venv", "node_modules", "__pycache__", ".eggs"})
+# Below this many files a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 64
+
+
+@dataclass
+class LintReport(Report):
+    """The result of :func:`lint`: diagnostics sorted by file, line and column."""
+
+    elapsed: float = 0.0
+    config: str | None = None  # the configuration file used, if any
+    kinds: dict[str, str] = field(default_factory=dict)  # checked file -> its kind
+
+
+@dataclass
+class LintedTree:
+    """One tree as the engine saw it, for extra passes (e.g. a Heat validation pass):
+    its root (None when rendered in memory), every file's kind and a way to read a file."""
+
+    root: Path | None
+    kinds: dict[str, FileKind]
+    read: Callable[[str], str | None]
+    display: Callable[[str], str]
+
+
+# An engine-level pass over a whole tree, run after the rules (see ``passes`` in lint()).
+TreePass = Callable[[LintedTree], Iterable[Diagnostic]]
+
+
+@dataclass
+class _Target:
+    """A folder (a tree) or a single file, as linted."""
+
+    root: Path | None            # the folder on disk (None: rendered in memory)
+    files: list[str]             # the YAML files to lint, posix, relative to the tree
+    tree: Tree
+    prefix: str                  # what to put before a relative path when showing it
+    is_tree: bool                # tree rules run only on folders
+    contents: dict[str, bytes] | None = None
+    sources: Any = None          # render context for origins (source trees only)
+
+    def display(self, relative: str) -> str:
+        return f"{self.prefix}{relative}"
+
+    def read_bytes(self, relative: str) -> bytes | None:
+        try:
+            if self.contents is not None:
+                return self.contents.get(relative)
+            assert self.root is not None
+            with open(os.path.join(self.root, relative), "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
+
+    def read(self, relative: str) -> str | None:
+        try:
+            if self.contents is not None:
+                data = self.contents.get(relative)
+                return None if data is None else data.decode("utf-8")
+            assert self.root is not None
+            with open(os.path.join(self.root, relative), encoding="utf-8") as handle:
+                return handle.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+
+# --- inline suppression ----------------------------------------------------------------------
+
+_DIRECTIVE = re.compile(r"#\s*tht-gen:\s*(disable-file|disable-line|disable)\s*=\s*([A-Za-z0-9_, -]+)")
+
+
+@dataclass
+class _Suppressions:
+    whole_file: set[str] = field(default_factory=set)
+    lines: dict[int, set[str]] = field(default_factory=dict)
+
+    def covers(self, rule: type[Rule] | None, rule_id: str, line: int) -> bool:
+        keys = {rule_id, "all"} | ({rule.name} if rule else set())
+        return bool(keys & self.whole_file or keys & self.lines.get(line, set()))
+
+
+def _suppressions(text: str) -> _Suppressions | None:
+    """``# tht-gen: disable=ID[,ID]`` (or ``disable-line``) on a line silences those rules on
+    that line, or on the next line when the comment stands alone; ``disable-file`` silences
+    them in the whole file. IDs may be rule names, or ``all``."""
+    if "tht-gen:" not in text:
+        return None
+    found = _Suppressions()
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
+        if "tht-gen:" not in line:
+            continue
+        match = _DIRECTIVE.search(line)
+        if match is None:
+            continue
+        ids = {part.strip() for part in match.group(2).split(",") if part.strip()}
+        ids |= {rule.id for rule in map(lookup, ids) if rule is not None}
+        if match.group(1) == "disable-file":
+            found.whole_file |= ids
+            continue
+        target = number
+        if not line[:match.start()].strip():
+            # A comment on its own line applies to the next line with content.
+            target = next((n for n in range(number + 1, len(lines) + 1)
+                           if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")),
+                          number)
+        found.lines.setdefault(target, set()).update(ids)
+    return found
+
+
+# --- the per-file work (runs in the workers) ---------------------------------------------------
+
+@dataclass
+class _Job:
+    targets: list[_Target]
+    items: list[tuple[int, str]]       # (target index, relative path)
+    rules: list[Rule]
+    tree_rules: list[TreeRule]
+    config: LintConfig
+    texts: list[str | None] | None = None  # each item's text, when already read
+
+
+@dataclass
+class _FileResult:
+    index: int
+    kind: FileKind | None
+    diagnostics: list[Diagnostic]
+    facts: dict[str, Any]
+
+
+_JOB: _Job | None = None
+
+
+def _finish(finding: Finding, rule_id: str, default: Severity, target: _Target, relative: str,
+            doc: Document | None, text: str | None, config: LintConfig,
+            suppress: _Suppressions | None) -> Diagnostic | None:
+    """Locate a finding and apply the configuration and inline suppression to it."""
+    level = config.level(rule_id, default)
+    if level is None or config.ignored(rule_id, relative):
+        return None
+    if finding.at is not None:
+        line, column = finding.at
+    elif doc is not None:
+        mark = doc.locate(finding.path, prefer=finding.prefer)
+        line, column = mark.line, mark.column
+    else:
+        line, column = 1, 1
+    if suppress is not None and suppress.covers(RULES.get(rule_id), rule_id, line):
+        return None
+    return Diagnostic(Location(target.display(relative), line, column, path=finding.path),
+                      rule_id, level, finding.message, hint=finding.hint)
+
+
+def _internal_error(rule: Rule, exc: Exception) -> Finding:
+    return Finding((), f"internal error in rule {rule.id} ({rule.name}): "
+                       f"{type(exc).__name__}: {exc}; please report it")
+
+
+def _lint_file(index: int) -> _FileResult:
+    job = _JOB
+    assert job is not None
+    target_index, relative = job.items[index]
+    target = job.targets[target_index]
+    config = job.config
+    text = job.texts[index] if job.texts is not None else target.read(relative)
+    if text is None:
+        diag = Diagnostic(Location(target.display(relative), 1, 1), "S000", Severity.ERROR,
+                          "cannot read the file as UTF-8 text")
+        return _FileResult(index, None, [diag], {})
+    suppress = _suppressions(text)
+
+    def syntax_error(error: YamlSyntaxError) -> _FileResult:
+        finding = Finding((), f"invalid YAML: {error.message}", at=(error.line, error.column))
+        found = _finish(finding, "S000", Severity.ERROR, target, relative, None, text, config,
+                        suppress)
+        return _FileResult(index, None, [found] if found else [], {})
+
+    if not may_need_model(text):
+        # Plainly none of the kinds with rules: a syntax check, no Python objects built.
+        error = check_syntax(text)
+        return syntax_error(error) if error is not None else _FileResult(index, FileKind.YAML,
+                                                                         [], {})
+    try:
+        doc = load_document(text)
+    except YamlSyntaxError as error:
+        return syntax_error(error)
+    kind = classify(doc.data)
+    ctx = FileContext(relative, kind, doc, target.tree, config.options)
+    diagnostics: list[Diagnostic] = []
+    for rule in job.rules:
+        if kind not in rule.kinds:
+            continue
+        if kind is FileKind.HOT and rule.kinds == {FileKind.HOT} and ctx.template.version is None \
+                and rule.id != "H001":
+            continue  # everything else depends on the version, which H001 reports
+        try:
+            findings = list(rule.check(ctx))
+        except Exception as exc:
+            findings = [_internal_error(rule, exc)]
+        for finding in findings:
+            located = _finish(finding, rule.id, rule.default_level, target, relative, doc, text,
+                              config, suppress)
+            if located is not None:
+                diagnostics.append(located)
+    facts: dict[str, Any] = {}
+    if target.is_tree:
+        for tree_rule in job.tree_rules:
+            if kind in tree_rule.kinds:
+                try:
+                    value = tree_rule.collect(ctx)
+                except Exception as exc:
+                    diagnostics.append(Diagnostic(Location(target.display(relative), 1, 1),
+                                                  tree_rule.id, Severity.ERROR,
+                                                  _internal_error(tree_rule, exc).message))
+                    continue
+                if value is not None:
+                    facts[tree_rule.id] = value
+    return _FileResult(index, kind, diagnostics, facts)
+
+
+def _run(job: _Job, jobs: int) -> Iterator[_FileResult]:
+    """Lint every file of the job: in this process, or split across forked workers.
+
+    The files are shared out by size (biggest first, each to the least loaded
+    share); ``jobs - 1`` forked children each lint one share and send their
+    results back through a pipe, while this process lints the first share
+    itself rather than wait. fork: the children inherit the job (the file
+    list, the rules, the configuration) with nothing to pickle on the way in.
+    """
+    global _JOB
+    _JOB = job
+    count = len(job.items)
+    try:
+        if jobs <= 1 or count < PARALLEL_MIN_FILES or not fork_is_safe():
+            for index in range(count):
+                yield _lint_file(index)
+            return
+        shares = _shares(job, min(jobs, max(1, count // 16)))
+        children: list[tuple[int, int]] = []
+        try:
+            for share in shares[1:]:
+                children.append(_fork_worker(share))
+            for index in shares[0]:
+                yield _lint_file(index)
+            for pid, read_end in children:
+                yield from _collect(pid, read_end)
+            children = []
+        finally:
+            for pid, read_end in children:  # interrupted: stop the others
+                _stop(pid, read_end)
+    finally:
+        _JOB = None
+
+
+def _shares(job: _Job, count: int) -> list[list[int]]:
+    sizes = [_size(job.targets[t], rel) for t, rel in job.items]
+    shares: list[list[int]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for index in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        least = loads.index(min(loads))
+        shares[least].append(index)
+        loads[least] += sizes[index] + 2048  # a file costs something whatever its size
+    return shares
+
+
+def _fork_worker(share: list[int]) -> tuple[int, int]:
+    import pickle
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
+        code = 0
+        try:
+            os.close(read_end)
+            try:
+                payload = pickle.dumps(("ok", [_lint_file(i) for i in share]), protocol=5)
+            except BaseException as exc:
+                code = 1
+                payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(pid: int, read_end: int) -> list[_FileResult]:
+    import pickle
+
+    with os.fdopen(read_end, "rb") as source:
+        payload = source.read()
+    os.waitpid(pid, 0)
+    outcome: tuple[str, Any] = pickle.loads(payload) if payload else ("error", "worker died")
+    status, value = outcome
+    if status != "ok":
+        raise RuntimeError(f"a lint worker failed: {value}")
+    results: list[_FileResult] = value
+    return results
+
+
+def _stop(pid: int, read_end: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+    try:
+        os.close(read_end)
+    except OSError:
+        pass
+
+
+def _size(target: _Target, relative: str) -> int:
+    if target.contents is not None:
+        return len(target.contents.get(relative, b""))
+    assert target.root is not None
+    try:
+        return os.stat(target.root / relative).st_size
+    except OSError:
+        return 0
+
+
+# --- targets -------------------------------------------------------------------------------
+
+def _display(path: Path) -> str:
+    text = os.fspath(path)
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:
+        return text
+    return text if rel.startswith("..") else rel
+
+
+def _walk(root: Path) -> list[str]:
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.extend(prefix + f for f in sorted(files) if not f.startswith("."))
+    return found
+
+
+def _needs_render(files: list[str]) -> bool:
+    """A source tree whose rendering is not next to it: some ``X.j2.yaml`` (rendered once,
+    into ``X.yaml``) has no ``X.yaml`` beside it. A tree rendered in place is linted as it is."""
+    present = set(files)
+    sources = [f for f in files if f.endswith(".j2.yaml")]
+    if not sources:
+        return False
+    plain = [f for f in sources if not f.endswith((".role.j2.yaml", ".network.j2.yaml"))]
+    return any(f[: -len(".j2.yaml")] + ".yaml" not in present for f in plain)
+
+
+def _tree_target(root: Path, prefix: str, config: LintConfig, roles_data: Any, network_data: Any,
+                 render_diagnostics: list[Diagnostic]) -> _Target:
+    files = _walk(root)
+    if _needs_render(files):
+        return _rendered_target(root, prefix, config, roles_data, network_data,
+                                render_diagnostics)
+    yaml_files = [f for f in files if f.endswith(YAML_SUFFIXES) and not f.endswith(".j2.yaml")
+                  and not config.file_ignored(f)]
+    tree = Tree(frozenset(files), os.fspath(root), config.template_roots)
+    return _Target(root, yaml_files, tree, prefix, True)
+
+
+def _rendered_target(root: Path, prefix: str, config: LintConfig, roles_data: Any,
+                     network_data: Any, render_diagnostics: list[Diagnostic]) -> _Target:
+    import tempfile
+
+    from ..render import render
+
+    # An output folder that is never created (dry run): it only makes the
+    # renderer include every copied file in the contents, as in a rendered tree.
+    phantom = Path(tempfile.gettempdir()) / f"tht-gen-lint-{os.getpid()}-{time.monotonic_ns()}"
+    result = render(root, roles_data, network_data, phantom, dry_run=True, keep_contents=True)
+    contents = result.contents or {}
+    for diag in result.diagnostics:
+        render_diagnostics.append(_rebase(diag, root, phantom, prefix))
+    files = sorted(contents)
+    yaml_files = [f for f in files if f.endswith(YAML_SUFFIXES) and not f.endswith(".j2.yaml")
+                  and not config.file_ignored(f)]
+    tree = Tree(frozenset(files), None, config.template_roots)
+    sources = (result.plan, roles_data, network_data)
+    return _Target(root, yaml_files, tree, prefix, True, contents, sources)
+
+
+def _rebase(diag: Diagnostic, root: Path, phantom: Path, prefix: str) -> Diagnostic:
+    """A renderer diagnostic with its paths shown as the linter shows paths."""
+
+    def move(location: Location | None) -> Location | None:
+        if location is None:
+            return None
+        absolute = Path(os.path.abspath(location.file))
+        for base in (phantom, root.resolve(), Path(os.path.abspath(root))):
+            try:
+                relative = absolute.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            return Location(prefix + relative, location.line, location.column)
+        return location
+
+    moved = move(diag.location)
+    assert moved is not None
+    return Diagnostic(moved, diag.rule_id, diag.severity, diag.message, move(diag.origin),
+                      diag.hint)
+
+
+def _targets(paths: Sequence[str | os.PathLike[str]], config: LintConfig, roles_data: Any,
+             network_data: Any, render_diagnostics: list[Diagnostic]) -> list[_Target]:
+    resolved = [Path(p) for p in paths] or [Path(".")]
+    missing = [p for p in resolved if not p.exists()]
+    if missing:
+        raise UserError([Diagnostic(Location(os.fspath(p)), "S000", Severity.ERROR,
+                                    "no such file or folder") for p in missing])
+    single_tree = len(resolved) == 1 and resolved[0].is_dir()
+    targets: list[_Target] = []
+    for path in resolved:
+        if path.is_dir():
+            prefix = "" if single_tree else _display(path).rstrip("/") + "/"
+            if prefix == "./":
+                prefix = ""
+            targets.append(_tree_target(path, prefix, config, roles_data, network_data,
+                                        render_diagnostics))
+        else:
+            parent = path.parent
+            shown = _display(path)
+            tree = Tree(frozenset(), os.fspath(parent), config.template_roots, complete=False)
+            target = _Target(parent, [path.name], tree, shown[: len(shown) - len(path.name)],
+                             False)
+            targets.append(target)
+    return targets
+
+
+# --- the public entry point ----------------------------------------------------------------
+
+def _resolve_config(config: LintConfig | str | os.PathLike[str] | None,
+                    paths: Sequence[str | os.PathLike[str]]) -> LintConfig:
+    if isinstance(config, LintConfig):
+        return config
+    if config is not None:
+        path = Path(config)
+        if not path.is_file():
+            raise UserError.single(os.fspath(config), "configuration file not found", "S002")
+        return load_config(path, _display(path))
+    start = Path(paths[0]) if paths else Path(".")
+    found = find_config(start if start.exists() else Path("."))
+    return load_config(found, _display(found)) if found else LintConfig()
+
+
+def lint(
+    paths: Sequence[str | os.PathLike[str]] = (),
+    *,
+    config: LintConfig | str | os.PathLike[str] | None = None,
+    roles_data: str | os.PathLike[str] | None = None,
+    network_data: str | os.PathLike[str] | None = None,
+    jobs: int | None = None,
+    rules: Sequence[str] | None = None,
+    passes: Sequence[TreePass] = (),
+    cache: bool = True,
+) -> LintReport:
+    """Lint template trees and files; return a :class:`LintReport`. Never prints or exits.
+
+    ``paths`` are folders (a rendered tree, or a source tree, rendered in
+    memory first with ``roles_data`` and ``network_data``) or single files
+    (default: the current folder). ``config`` is a :class:`LintConfig`, a
+    configuration file, or None to look for ``.tht-gen.yaml`` upward from
+    the first path. ``jobs`` is the number of worker processes (default: the
+    number of cores). ``rules`` limits the run to these rule ids or names.
+    ``passes`` are engine-level passes run over each folder after the rules
+    (the hook for whole-tree checks such as Heat's own validation).
+    ``cache`` reuses the results of files unchanged since the last run
+    (tht_gen.lint.cache); the findings are the same either way.
+    Bad usage (a missing path, a bad configuration) comes back as a report
+    with ``usage_error`` set and exit code 2.
+    """
+    started = time.perf_counter()
+    report = LintReport()
+    try:
+        settings = _resolve_config(config, paths)
+        report.config = settings.source
+        _lint_into(report, paths, settings, roles_data, network_data,
+                   jobs or os.cpu_count() or 1, rules, passes, cache)
+    except UserError as exc:
+        report.diagnostics.extend(exc.diagnostics)
+        report.usage_error = exc.exit_code == 2
+    report.diagnostics.sort()
+    report.elapsed = time.perf_counter() - started
+    return report
+
+
+def _selected_rules(config: LintConfig, only: Sequence[str] | None) -> list[Rule]:
+    chosen = []
+    wanted: set[str] | None = None
+    if only is not None:
+        wanted = set()
+        for key in only:
+            cls = lookup(key)
+            if cls is None:
+                raise UserError.single(key, f"unknown rule '{key}'", "S002")
+            wanted.add(cls.id)
+    for rule_id, cls in RULES.items():
+        if wanted is not None and rule_id not in wanted:
+            continue
+        if cls.engine_reported or not config.enabled(rule_id):
+            continue
+        chosen.append(cls())
+    return chosen
+
+
+def _lint_into(report: LintReport, paths: Sequence[str | os.PathLike[str]], config: LintConfig,
+               roles_data: Any, network_data: Any, jobs: int, only: Sequence[str] | None,
+               passes: Sequence[TreePass], use_cache: bool) -> None:
+    render_diagnostics: list[Diagnostic] = []
+    targets = _targets(paths, config, roles_data, network_data, render_diagnostics)
+    for diag in render_diagnostics:
+        level = config.level(diag.rule_id, diag.severity)
+        if level is not None:
+            report.diagnostics.append(Diagnostic(diag.location, diag.rule_id, level, diag.message,
+                                                 diag.origin, diag.hint))
+    chosen = _selected_rules(config, only)
+    file_rules = [r for r in chosen if not isinstance(r, TreeRule)]
+    tree_rules = [r for r in chosen if isinstance(r, TreeRule)]
+    caches = _caches(targets, config, chosen) if use_cache else None
+    kinds: list[dict[str, FileKind]] = [{} for _ in targets]
+    facts: list[dict[str, dict[str, Any]]] = [{} for _ in targets]
+
+    def record(target_index: int, relative: str, result: _FileResult) -> None:
+        report.diagnostics.extend(result.diagnostics)
+        if result.kind is not None:
+            kinds[target_index][relative] = result.kind
+        for rule_id, value in result.facts.items():
+            facts[target_index].setdefault(rule_id, {})[relative] = value
+
+    # Each file is read once, here; unchanged files take their results from the cache
+    # and only the others go to the workers (which inherit the texts).
+    misses: list[tuple[int, str]] = []
+    texts: list[str | None] = []
+    digests: list[bytes | None] = []
+    for t, target in enumerate(targets):
+        for relative in target.files:
+            data = target.read_bytes(relative)
+            digest = content_digest(data) if caches is not None and data is not None else None
+            if digest is not None and caches is not None:
+                hit = caches[t].get(relative, digest)
+                if hit is not None:
+                    record(t, relative, _FileResult(-1, *hit))
+                    continue
+            misses.append((t, relative))
+            digests.append(digest)
+            try:
+                texts.append(None if data is None else data.decode("utf-8"))
+            except UnicodeDecodeError:
+                texts.append(None)
+    job = _Job(targets, misses, file_rules, tree_rules, config, texts)
+    for result in _run(job, jobs):
+        target_index, relative = misses[result.index]
+        record(target_index, relative, result)
+        digest = digests[result.index]
+        if caches is not None and digest is not None:
+            caches[target_index].put(relative, digest,
+                                     (result.kind, result.diagnostics, result.facts))
+    if caches is not None:
+        for target, store in zip(targets, caches, strict=True):
+            store.keep_only(set(target.files))
+            store.save()
+    for index, target in enumerate(targets):
+        report.checked.extend(target.display(f) for f in target.files)
+        report.kinds.update({target.display(f): str(k) for f, k in kinds[index].items()})
+        if not target.is_tree:
+            continue
+        # Workers finish in any order: tree rules see files sorted, so that what
+        # they report (a majority, a first occurrence) never depends on timing.
+        ordered = {rule_id: dict(sorted(by_file.items())) for rule_id, by_file in facts[index].items()}
+        tree_facts = TreeFacts(target.tree, dict(sorted(kinds[index].items())), ordered,
+                               config.options)
+        report.diagnostics.extend(_tree_findings(target, tree_rules, tree_facts, config))
+        for extra in passes:
+            linted = LintedTree(target.root if target.contents is None else None, kinds[index],
+                                target.read, target.display)
+            report.diagnostics.extend(extra(linted))
+    if any(t.sources is not None for t in targets):
+        from .origins import add_origins
+        report.diagnostics[:] = add_origins(report.diagnostics, targets)
+
+
+def _caches(targets: list[_Target], config: LintConfig, chosen: list[Rule]) -> list[ResultCache]:
+    import hashlib
+
+    from ..render.environment import cache_dir
+
+    folder = cache_dir("lint")
+    code = code_fingerprint()
+    setting = repr((sorted((k, str(v)) for k, v in config.levels.items()),
+                    sorted(config.rule_ignores.items()), repr(sorted(config.options.items())),
+                    config.template_roots, sorted(r.id for r in chosen)))
+    stores = []
+    for target in targets:
+        where = os.path.abspath(target.root) if target.root is not None else "-"
+        key = f"{where}\0{target.prefix}\0{target.is_tree}\0{target.contents is not None}"
+        files = hashlib.sha256("\0".join(sorted(target.tree.files)).encode()).hexdigest()
+        fingerprint = hashlib.sha256(f"{code}\0{setting}\0{files}\0{key}".encode()).hexdigest()
+        stores.append(ResultCache(folder, key, fingerprint))
+    return stores
+
+
+def _tree_findings(target: _Target, rules: list[TreeRule], facts: TreeFacts,
+                   config: LintConfig) -> Iterator[Diagnostic]:
+    documents: dict[str, tuple[Document | None, str | None, _Suppressions | None]] = {}
+
+    def opened(relative: str, need_doc: bool) -> tuple[Document | None, str | None,
+                                                       _Suppressions | None]:
+        if relative not in documents or (need_doc and documents[relative][0] is None):
+            text = target.read(relative)
+            doc = None
+            if text is not None and need_doc:
+                try:
+                    doc = compose_document(text)
+                except YamlSyntaxError:
+                    doc = None
+            documents[relative] = (doc, text, _suppressions(text) if text else None)
+        return documents[relative]
+
+    for rule in rules:
+        try:
+            found = list(rule.check_tree(facts))
+        except Exception as exc:
+            found = [_internal_error(rule, exc)]
+        for finding in found:
+            relative = finding.file or ""
+            doc, text, suppress = opened(relative, finding.at is None)
+            diag = _finish(finding, rule.id, rule.default_level, target, relative, doc, text,
+                           config, suppress)
+            if diag is not None:
+                yield diag
+
+
+__all__ = ["CONFIG_NAME", "LintReport", "LintedTree", "TreePass", "lint"]
