@@ -1,0 +1,1 @@
+"""Tests of the composable service templates under services/ (the service template contract)."""
