@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -32,10 +33,12 @@ def test_wheel_renders_the_shipped_library_from_any_folder(tmp_path: Path) -> No
         capture_output=True, text=True,
     )
     assert installed.returncode == 0, installed.stderr[-2000:]
+    # Nothing from the caller's environment may put a source checkout first.
+    clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     where = subprocess.run(
         [str(python), "-c", "import tht_gen.library as l; print(l.__file__); "
                             "print(l.shipped_library().root)"],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True, text=True, cwd=tmp_path, env=clean_env,
     )
     module_file, library_root = where.stdout.split()
     assert module_file.startswith(str(env_dir)), "the test must exercise the installed wheel"
@@ -43,7 +46,7 @@ def test_wheel_renders_the_shipped_library_from_any_folder(tmp_path: Path) -> No
     work = tmp_path / "elsewhere"
     work.mkdir()
     rendered = subprocess.run([str(env_dir / "bin" / "tht-gen"), "render", "-o", "out"],
-                              capture_output=True, text=True, cwd=work)
+                              capture_output=True, text=True, cwd=work, env=clean_env)
     assert rendered.returncode == 0, rendered.stderr[-2000:]
     assert (work / "out" / "overcloud.yaml").is_file()
     assert (work / "out" / "roles_data.yaml").is_file()
