@@ -8,11 +8,31 @@ packages are reached with ``from tht_gen.render import engine`` and the like.
 
 __version__ = "0.1.0"
 
+import importlib
+from typing import Any
+
 from .diagnostics import Diagnostic, Location, Report, Severity
-from .interface import explain_environments, list_environments, parameters
 from .library import Library, shipped_library
-from .lint import LintReport, lint
-from .render import RenderResult, render
+
+# The render and lint packages are light (their engines load on first call):
+# importing them here binds the names to the functions for good.
+from .lint import lint
+from .render import render
+
+# Everything else loads when first used: a command pays only for what it runs.
+_LAZY = {
+    "RenderResult": ".render.engine",
+    "LintReport": ".lint.engine",
+    "parameters": ".interface",
+    "explain_environments": ".interface",
+    "list_environments": ".interface",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Diagnostic",

@@ -8,6 +8,7 @@ the CLI formats them.
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,16 @@ class Diagnostic:
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
+
+
+def display_path(path: os.PathLike[str] | str) -> str:
+    """A path as a person at this terminal can open it: relative to cwd when below it."""
+    text = os.fspath(path)
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:
+        return text
+    return text if rel.startswith("..") else rel
 
 
 def worst(diagnostics: list[Diagnostic]) -> Severity | None:

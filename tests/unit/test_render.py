@@ -30,7 +30,7 @@ def test_yaml_error_names_output_line_and_template_line(tmp_tree, run_cli) -> No
     out = root.parent / "out"
     code, _, stderr = run_cli("render", "-p", root, "-o", out)
     assert code == 1
-    line = next(l for l in stderr.splitlines() if "S000" in l)
+    line = next(x for x in stderr.splitlines() if "S000" in x)
     # the rendered file, the line where YAML broke, and the template line that wrote it
     assert os.path.join("out", "puppet", "compute-role.yaml") in line
     assert "rendered file is not valid YAML" in line and "(role Compute)" in line
@@ -54,7 +54,7 @@ def test_jinja_syntax_error_has_the_source_line(tmp_tree, run_cli) -> None:
     root = tmp_tree({**DATA, "x/t.role.j2.yaml": "a: 1\nb: {{ role.name \nc: 3\n"})
     code, _, stderr = run_cli("render", "-p", root, "-o", root.parent / "o")
     assert code == 1
-    errors = [l for l in stderr.splitlines() if "R001" in l]
+    errors = [x for x in stderr.splitlines() if "R001" in x]
     assert len(errors) == 1, "one error per template, not one per role"
     # jinja2 notices the unclosed expression on the next line, and says so
     assert "t.role.j2.yaml:3:1: error R001 jinja2 syntax error: expected token 'end of print " \
@@ -81,7 +81,7 @@ def test_undefined_variables_warn_once_and_strict_fails(tmp_tree, run_cli) -> No
     })
     code, _, stderr = run_cli("render", "-p", root, "-o", root.parent / "o")
     assert code == 0
-    warnings = [l for l in stderr.splitlines() if "R003" in l]
+    warnings = [x for x in stderr.splitlines() if "R003" in x]
     assert len(warnings) == 1, stderr  # once, for both roles; the truth test is not a use
     assert "r.role.j2.yaml:1:8: warning R003 'role.nope' is undefined (dict object has no " \
         "attribute or key 'nope')" in warnings[0]
@@ -125,7 +125,8 @@ def test_only_changed_files_are_written(tmp_tree) -> None:
 
 
 def test_build_avoidance_notices_data_and_include_changes(tmp_tree) -> None:
-    root = tmp_tree({**DATA, "t/r.role.j2.yaml": "{# {{role.name}} #}{% include 'i.j2' %}\n", "t/i.j2": "n: {{role.name}}\n"})
+    root = tmp_tree({**DATA, "t/r.role.j2.yaml": "{# {{role.name}} #}{% include 'i.j2' %}\n",
+                     "t/i.j2": "n: {{role.name}}\n"})
     out = root.parent / "out"
     render(root, None, None, out)
     again = render(root, None, None, out)
@@ -173,7 +174,7 @@ def test_clean_deletes_generated_files_only(tmp_tree, run_cli) -> None:
     assert run_cli("render", "-p", root, "-o", out)[0] == 0
     (out / "mine.yaml").write_text("user file")
     (out / "keep.yaml").write_text("edited copy")
-    code, stdout, _ = run_cli("render", "-p", root, "-o", out, "-c")
+    code, _stdout, _ = run_cli("render", "-p", root, "-o", out, "-c")
     assert code == 0
     assert sorted(tree_files(out)) == ["keep.yaml", "mine.yaml"]
 
@@ -220,3 +221,45 @@ def test_parallel_and_serial_give_the_same_bytes(tmp_tree, run_cli, jobs: str, m
     serial = tree_files(root.parent / f"o{jobs}")
     assert serial["p/role11-r.yaml"] == b"n: Role11\nall: ['InternalApi']"
     assert serial["g.yaml"].count(b"- Role") == 12
+
+
+def test_a_new_output_folder_reuses_earlier_renderings_and_their_warnings(tmp_tree) -> None:
+    """The output store: the same inputs rendered into another folder are read, not rendered,
+    give the same bytes and the same undefined-variable warnings; a changed input is rendered."""
+    root = tmp_tree({**DATA, "t/r.role.j2.yaml": "n: {{role.name}}\nx: {{role.nope}}\n",
+                     "g.j2.yaml": "count: {{roles|length}}\n"})
+    first = render(root, None, None, root.parent / "one")
+    assert first.ok and first.reused == 0
+    second = render(root, None, None, root.parent / "two")
+    assert second.ok and second.reused == 3 and second.avoided == 0
+    assert tree_files(root.parent / "two") == tree_files(root.parent / "one")
+    warn = [d.format_text() for d in first.diagnostics if d.rule_id == "R003"]
+    assert warn and [d.format_text() for d in second.diagnostics if d.rule_id == "R003"] == warn
+    strict = render(root, None, None, root.parent / "three", strict=True)
+    assert not strict.ok and strict.reused == 3  # a reused file's undefined use is still an error
+    (root / "g.j2.yaml").write_text("count: {{roles|length + 1}}\n")
+    changed = render(root, None, None, root.parent / "four")
+    assert changed.reused == 2 and (root.parent / "four" / "g.yaml").read_text() == "count: 3"
+    assert render(root, None, None, root.parent / "five", use_cache=False).reused == 0
+
+
+def test_a_file_that_failed_is_never_reused(tmp_tree) -> None:
+    root = tmp_tree({**DATA, "bad.j2.yaml": "a: [{{roles|length}}\n"})
+    for folder in ("one", "two"):
+        result = render(root, None, None, root.parent / folder)
+        assert not result.ok and result.reused == 0
+        assert any(d.rule_id == "S000" for d in result.diagnostics)
+
+
+def test_the_output_store_keeps_the_most_recently_used_files(tmp_path: Path) -> None:
+    from tht_gen.render.store import OutputStore
+
+    store = OutputStore(tmp_path / "store")
+    (tmp_path / "store").mkdir()
+    for i in range(4):
+        store.put(f"key{i}", b"x" * 1000, [])
+        os.utime(store._path(f"key{i}"), (1000 + i, 1000 + i))
+    assert store.get("key0") == (b"x" * 1000, [])  # used now: the newest
+    assert store.prune(2500, force=True) == 2
+    assert [store.get(f"key{i}") is not None for i in range(4)] == [True, False, False, True]
+    assert store.get(None) is None and OutputStore(None).get("key0") is None

@@ -7,12 +7,15 @@ import json
 import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..diagnostics import display_path
+from ..render import render
+
+if TYPE_CHECKING:
+    from ..render.engine import RenderResult
 
 ORDER = 10
-
-from ..render import render
-from ..render.engine import RenderResult, display_path
 
 EXAMPLES = """\
 examples:

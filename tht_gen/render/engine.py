@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from ..diagnostics import Diagnostic, Location, Severity, UserError, has_errors
+from ..diagnostics import Diagnostic, Location, Severity, UserError, display_path, has_errors
 from ..forking import fork_is_safe
 from ..library import Library, resolve_library
 from ..yamlio import YamlSyntaxError, check_syntax, load_data
@@ -22,6 +22,7 @@ from .data import TreeData, load_tree_data
 from .errors import source_of_output_line, template_position
 from .fingerprint import job_keys
 from .plan import Job, Plan, make_plan
+from .store import OutputStore
 from .writer import (
     Manifest,
     Staging,
@@ -84,6 +85,8 @@ class RenderResult:
     inputs: dict[str, list[Any]] = field(default_factory=dict, repr=False)
     # how many rendered files were known up to date without rendering them
     avoided: int = 0
+    # how many were read from the store of earlier renderings instead of rendered
+    reused: int = 0
 
     @property
     def ok(self) -> bool:
@@ -100,16 +103,6 @@ class RenderResult:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == Severity.WARNING]
-
-
-def display_path(path: Path | str) -> str:
-    """A path as a person at this terminal can open it: relative to cwd when below it."""
-    text = os.fspath(path)
-    try:
-        rel = os.path.relpath(text)
-    except ValueError:
-        return text
-    return text if rel.startswith("..") else rel
 
 
 def _resolve_data_path(base: Path, value: str | os.PathLike[str] | None,
@@ -442,15 +435,7 @@ def render(
     keep_contents: bool = False,
     progress: ProgressCallback | None = None,
 ) -> RenderResult:
-    """Render a template tree the way tripleo-heat-templates' process-templates.py does.
-
-    ``base_path`` is the tree (default: the shipped library); ``roles_data`` and
-    ``network_data`` are relative to it unless absolute; ``output_dir`` is
-    where to write (default: in place, next to the sources). ``check`` writes
-    nothing and lists stale files; ``dry_run`` renders and checks without
-    writing; ``clean`` deletes generated files. Never prints, never exits:
-    problems come back as diagnostics on the result.
-    """
+    """The implementation of :func:`tht_gen.render.render` (see its documentation)."""
     started = time.perf_counter()
     library = resolve_library(None if base_path is None else Path(base_path))
     base = library.root
@@ -546,9 +531,10 @@ def _render_into(
                    key=lambda i: -_cost(plan.rendered[i], sources, roles_count))
     writing = not (check or dry_run)
     staging = Staging(out_root) if writing else None
+    store = OutputStore(envmod.cache_dir("outputs") if use_cache else None)
     try:
         _produce(result, plan, base, out_root, state, order, jobs, strict, manifest, staging,
-                 keep_contents, progress, checked_store, known_good)
+                 keep_contents, progress, checked_store, known_good, store)
         if staging is None or has_errors(result.diagnostics):
             return
         for folder in plan.folders:
@@ -567,7 +553,7 @@ def _produce(
     result: RenderResult, plan: Plan, base: Path, out_root: Path, state: _State,
     order: list[int], jobs: int, strict: bool, manifest: Manifest, staging: Staging | None,
     keep_contents: bool, progress: ProgressCallback | None, checked_store: Path | None,
-    known_good: frozenset[str],
+    known_good: frozenset[str], store: OutputStore,
 ) -> None:
     """Render every job and stage what changed; copies are handled while the workers render."""
     out_exists = out_root.is_dir()
@@ -580,11 +566,12 @@ def _produce(
     # Nothing can be skipped in a folder this tool has no record of: start the
     # workers now, and work out the fingerprints while they compile.
     runner: _Runner | None = None
-    if not any(job.output in manifest.inputs for job in plan.rendered):
+    if not any(job.output in manifest.inputs for job in plan.rendered) and store.maybe_empty():
         runner = _Runner(state, jobs, len(order))
         _trace("runner started early")
     avoided_uses: list[tuple[Job, list[envmod.UndefinedUse]]] = []
-    if manifest.store is not None:
+    reused: list[tuple[Job, bytes, list[Any]]] = []
+    if manifest.store is not None or store.folder is not None:
         keys = job_keys(state.env, plan.rendered, state.sources, lambda job: _context(state, job))
         remaining = []
         for index in order:
@@ -602,11 +589,17 @@ def _produce(
                 result.inputs[job.output] = recorded
                 avoided_uses.append((job, [envmod.UndefinedUse(*u) for u in recorded[1]]))
                 continue
+            stored = store.get(key) if runner is None else None
+            if stored is not None:
+                result.inputs[job.output] = [key, stored[1]]
+                reused.append((job, *stored))
+                continue
             result.inputs[job.output] = [key, []]
             remaining.append(index)
-        result.avoided = len(order) - len(remaining)
+        result.reused = len(reused)
+        result.avoided = len(order) - len(remaining) - result.reused
         order = remaining
-        _trace(f"{result.avoided} up to date")
+        _trace(f"{result.avoided} up to date, {result.reused} from the store")
     if runner is None:
         runner = _Runner(state, jobs, len(order))
         _trace("runner started")
@@ -666,6 +659,14 @@ def _produce(
         new_good: list[str] = []
         total = len(plan.rendered)
         done = result.avoided
+        for job, data, stored_uses in reused:
+            done += 1
+            if progress:
+                progress(done, total)
+            record_undefined(job, [envmod.UndefinedUse(*u) for u in stored_uses])
+            target_key = stat_key(os.path.join(out_dir, job.output)) if out_exists else None
+            target_keys[job.output] = target_key
+            consider(job.output, data, None, target_key, True)
         _trace("copies handled")
         for outcome in outcomes:
             done += 1
@@ -686,14 +687,18 @@ def _produce(
                     result.diagnostics.append(
                         Diagnostic(location, rule, Severity.ERROR, message, origin))
             record_undefined(job, outcome.undefined)
+            recorded_uses = [list(vars(u).values()) for u in outcome.undefined]
             if job.output in result.inputs:
-                result.inputs[job.output][1] = [list(vars(u).values()) for u in outcome.undefined]
+                result.inputs[job.output][1] = recorded_uses
             if outcome.text is not None:
                 if outcome.newly_checked and outcome.digest:
                     new_good.append(outcome.digest)
                 target_key = stat_key(os.path.join(out_dir, job.output)) if out_exists else None
                 target_keys[job.output] = target_key
-                consider(job.output, outcome.text.encode("utf-8"), None, target_key, True)
+                data = outcome.text.encode("utf-8")
+                consider(job.output, data, None, target_key, True)
+                if not outcome.problems and job.output in result.inputs:
+                    store.put(result.inputs[job.output][0], data, recorded_uses)
     finally:
         outcomes.close()
         runner.close()
@@ -712,6 +717,7 @@ def _produce(
             f"{message}: it renders as an empty value{suffix}",
             hint="use '| default(...)' or test it with 'is defined'"))
     _save_known_good(checked_store, known_good, new_good)
+    store.prune()
     result.contents = contents
     changed.sort()
     result.unchanged.sort()

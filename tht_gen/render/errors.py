@@ -113,7 +113,7 @@ def source_of_output_line(
     if text is None and template.environment.loader is not None:
         try:
             text = template.environment.loader.get_source(template.environment, name)[0]
-        except Exception:  # noqa: BLE001 - without the source, the tag line will do
+        except Exception:
             text = None
     if text is not None and chunk and chunk in text:
         src_line += chunk.count("\n", 0, offset - start)
