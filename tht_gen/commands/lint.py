@@ -47,6 +47,13 @@ def register(subparsers: Any) -> None:
                         help="roles data for rendering a source tree (relative to the tree)")
     parser.add_argument("-n", "--network-data", dest="network_data", metavar="FILE",
                         help="network data for rendering a source tree (relative to the tree)")
+    parser.add_argument("-e", "--environment", action="append", dest="environments", default=[],
+                        metavar="FILE",
+                        help="an environment the deployment uses (may be repeated): errors in "
+                             "what it reaches stay errors, and --heat applies it")
+    parser.add_argument("--heat", action="store_true",
+                        help="also run OpenStack Heat's own validation on each folder "
+                             "(needs pip install 'tht-gen[heat]')")
     parser.add_argument("-j", "--jobs", type=int, metavar="N", default=None,
                         help="parallel jobs (default: the number of cores)")
     parser.add_argument("--rule", action="append", dest="rules", metavar="ID",
@@ -74,7 +81,7 @@ def run(args: argparse.Namespace, out: Any) -> int:
         return 2
     report = lint(args.paths, config=args.config, roles_data=args.roles_data,
                   network_data=args.network_data, jobs=args.jobs, rules=args.rules,
-                  cache=not args.no_cache)
+                  cache=not args.no_cache, uses=args.environments, heat=args.heat)
     if report.usage_error:
         out.diagnostics(report.diagnostics)
         return 2

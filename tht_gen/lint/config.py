@@ -5,6 +5,9 @@ Takes the form::
     lint:                       # (or the same keys at the top level)
       ignore: ["releasenotes/**"]             # files never linted (globs over the tree)
       template_roots: [/usr/share/openstack-tripleo-heat-templates]
+      optional_files: warning                 # errors in files the deployment does not use:
+                                              # warning (default) or error
+      entry_points: [environments/ceph.yaml]  # files the deployment uses (tht_gen/lint/reach.py)
       rules:
         H104: warning                         # a level: error, warning, info or off
         H201: {level: warning, ignore: ["environments/legacy/*"]}
@@ -40,6 +43,10 @@ class LintConfig:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
     template_roots: tuple[str, ...] = DEFAULT_TEMPLATE_ROOTS
+    # Errors in files the deployment does not use are reported at this level
+    # (tht_gen/lint/reach.py); ERROR keeps every error an error.
+    optional_files: Severity = Severity.WARNING
+    entry_points: tuple[str, ...] = ()
     source: str | None = None  # the file it came from
 
     def level(self, rule_id: str, default: Severity) -> Severity | None:
@@ -124,7 +131,13 @@ def load_config(path: Path, display: str | None = None) -> LintConfig:
     if "lint" in data:
         base = ("lint",)
         data = data["lint"] if isinstance(data["lint"], dict) else {}
-    for key in ("ignore", "template_roots"):
+    if "optional_files" in data:
+        value = str(data["optional_files"]).lower()
+        if value not in ("warning", "error"):
+            problem((*base, "optional_files"), "'optional_files' must be 'warning' or 'error'")
+        else:
+            config.optional_files = _LEVELS[value]  # type: ignore[assignment]
+    for key in ("ignore", "template_roots", "entry_points"):
         if key in data:
             value = data[key]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

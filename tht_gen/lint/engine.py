@@ -13,6 +13,7 @@ Nothing prints; nothing is written.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ from ..model.classify import FileKind, classify, may_need_model
 from ..yamlio import Document, YamlSyntaxError, check_syntax, compose_document, load_document
 from .cache import ResultCache, code_fingerprint, content_digest
 from .config import CONFIG_NAME, LintConfig, find_config, load_config
+from .reach import LINKS, entry_points, links, reachable
 from .rules import RULES, FileContext, Finding, Rule, Tree, TreeFacts, TreeRule, lookup
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -53,6 +55,7 @@ class LintedTree:
     kinds: dict[str, FileKind]
     read: Callable[[str], str | None]
     display: Callable[[str], str]
+    folder: Path | None = None  # the folder as given (a source tree when root is None)
 
 
 # An engine-level pass over a whole tree, run after the rules (see ``passes`` in lint()).
@@ -236,6 +239,9 @@ def _lint_file(index: int) -> _FileResult:
                 diagnostics.append(located)
     facts: dict[str, Any] = {}
     if target.is_tree:
+        referenced = links(kind, ctx)
+        if referenced:
+            facts[LINKS] = referenced
         for tree_rule in job.tree_rules:
             if kind in tree_rule.kinds:
                 try:
@@ -493,35 +499,46 @@ def lint(
     rules: Sequence[str] | None = None,
     passes: Sequence[TreePass] = (),
     cache: bool = True,
+    uses: Sequence[str | os.PathLike[str]] = (),
+    heat: bool = False,
 ) -> LintReport:
-    """Lint template trees and files; return a :class:`LintReport`. Never prints or exits.
-
-    ``paths`` are folders (a rendered tree, or a source tree, rendered in
-    memory first with ``roles_data`` and ``network_data``) or single files
-    (default: the current folder). ``config`` is a :class:`LintConfig`, a
-    configuration file, or None to look for ``.tht-gen.yaml`` upward from
-    the first path. ``jobs`` is the number of worker processes (default: the
-    number of cores). ``rules`` limits the run to these rule ids or names.
-    ``passes`` are engine-level passes run over each folder after the rules
-    (the hook for whole-tree checks such as Heat's own validation).
-    ``cache`` reuses the results of files unchanged since the last run
-    (tht_gen.lint.cache); the findings are the same either way.
-    Bad usage (a missing path, a bad configuration) comes back as a report
-    with ``usage_error`` set and exit code 2.
-    """
+    """The implementation of :func:`tht_gen.lint.lint` (see its documentation)."""
     started = time.perf_counter()
     report = LintReport()
     try:
         settings = _resolve_config(config, paths)
         report.config = settings.source
+        if heat:
+            passes = [*passes, _heat_pass(uses, roles_data, network_data)]
         _lint_into(report, paths, settings, roles_data, network_data,
-                   jobs or os.cpu_count() or 1, rules, passes, cache)
+                   jobs or os.cpu_count() or 1, rules, passes, cache, uses)
     except UserError as exc:
         report.diagnostics.extend(exc.diagnostics)
         report.usage_error = exc.exit_code == 2
     report.diagnostics.sort()
     report.elapsed = time.perf_counter() - started
     return report
+
+
+def _heat_pass(environments: Sequence[str | os.PathLike[str]], roles_data: Any,
+               network_data: Any) -> TreePass:
+    """Heat's own validate and pre-create checks on a folder, after the rules."""
+    from ..heat import HeatUnavailable, heat_available, validate_tree
+
+    if not heat_available():
+        raise UserError.single("--heat", str(HeatUnavailable()), "H900")
+
+    def run(tree: LintedTree) -> Iterable[Diagnostic]:
+        if tree.folder is None:
+            return []
+        result = validate_tree(tree.folder, [os.fspath(e) for e in environments],
+                               roles_data=roles_data, network_data=network_data)
+        return [*result.diagnostics, Diagnostic(
+            Location(tree.display("overcloud.yaml")), "H900", Severity.INFO,
+            f"Heat {result.heat_version} checked {result.stacks_checked} stacks and "
+            f"{result.resources_checked} resources in {result.elapsed:.1f} s")]
+
+    return run
 
 
 def _selected_rules(config: LintConfig, only: Sequence[str] | None) -> list[Rule]:
@@ -545,7 +562,8 @@ def _selected_rules(config: LintConfig, only: Sequence[str] | None) -> list[Rule
 
 def _lint_into(report: LintReport, paths: Sequence[str | os.PathLike[str]], config: LintConfig,
                roles_data: Any, network_data: Any, jobs: int, only: Sequence[str] | None,
-               passes: Sequence[TreePass], use_cache: bool) -> None:
+               passes: Sequence[TreePass], use_cache: bool,
+               uses: Sequence[str | os.PathLike[str]] = ()) -> None:
     render_diagnostics: list[Diagnostic] = []
     targets = _targets(paths, config, roles_data, network_data, render_diagnostics)
     for diag in render_diagnostics:
@@ -587,6 +605,9 @@ def _lint_into(report: LintReport, paths: Sequence[str | os.PathLike[str]], conf
                 texts.append(None if data is None else data.decode("utf-8"))
             except UnicodeDecodeError:
                 texts.append(None)
+    if misses:
+        for rule in chosen:
+            rule.prepare()
     job = _Job(targets, misses, file_rules, tree_rules, config, texts)
     for result in _run(job, jobs):
         target_index, relative = misses[result.index]
@@ -599,6 +620,7 @@ def _lint_into(report: LintReport, paths: Sequence[str | os.PathLike[str]], conf
         for target, store in zip(targets, caches, strict=True):
             store.keep_only(set(target.files))
             store.save()
+    displays = [{target.display(f) for f in target.files} for target in targets]
     for index, target in enumerate(targets):
         report.checked.extend(target.display(f) for f in target.files)
         report.kinds.update({target.display(f): str(k) for f, k in kinds[index].items()})
@@ -612,11 +634,65 @@ def _lint_into(report: LintReport, paths: Sequence[str | os.PathLike[str]], conf
         report.diagnostics.extend(_tree_findings(target, tree_rules, tree_facts, config))
         for extra in passes:
             linted = LintedTree(target.root if target.contents is None else None, kinds[index],
-                                target.read, target.display)
+                                target.read, target.display, target.root)
             report.diagnostics.extend(extra(linted))
+        _cap_optional(report, displays[index], target, facts[index], config,
+                      [*config.entry_points, *_data_entry_points(roles_data, network_data, target),
+                       *_uses_in(target, uses)])
     if any(t.sources is not None for t in targets):
         from .origins import add_origins
         report.diagnostics[:] = add_origins(report.diagnostics, targets)
+
+
+def _data_entry_points(roles_data: Any, network_data: Any, target: _Target) -> list[str]:
+    """The roles and network data given to lint are in use, like the defaults."""
+    found = []
+    for value in (roles_data, network_data):
+        if value is not None:
+            found.extend(_uses_in(target, [value]))
+    return found
+
+
+def _uses_in(target: _Target, uses: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Paths of ``uses`` relative to the target's root: absolute or cwd-relative paths inside
+    it, or paths already relative to it."""
+    found = []
+    root = os.path.abspath(target.root) if target.root is not None else None
+    for use in uses:
+        text = os.fspath(use)
+        candidate = os.path.abspath(text)
+        if root is not None and (candidate == root or candidate.startswith(root + os.sep)) \
+                and os.path.exists(candidate):
+            found.append(os.path.relpath(candidate, root).replace(os.sep, "/"))
+        elif not os.path.isabs(text):
+            relative = posixpath.normpath(text.replace(os.sep, "/"))
+            # a source tree is linted as rendered: name the rendered file
+            found.append(relative[:-len(".j2.yaml")] + ".yaml"
+                         if relative.endswith(".j2.yaml") else relative)
+    return found
+
+
+def _cap_optional(report: LintReport, displays: set[str], target: _Target,
+                  facts: dict[str, dict[str, Any]], config: LintConfig,
+                  extra_entry_points: Sequence[str]) -> None:
+    """Report errors in files the deployment does not use at ``optional_files`` level."""
+    if config.optional_files >= Severity.ERROR:
+        return
+    roots = entry_points(target.files, extra_entry_points)
+    if roots is None:
+        return
+    used = reachable(roots, facts.get(LINKS, {}))
+    used_displays = {target.display(f) for f in used}
+    for position, diag in enumerate(report.diagnostics):
+        file = diag.location.file
+        if diag.severity < Severity.ERROR or file not in displays or file in used_displays:
+            continue
+        report.diagnostics[position] = Diagnostic(
+            diag.location, diag.rule_id, config.optional_files, diag.message, diag.origin,
+            hint=(f"{file} is not used by the default deployment (nothing reaches it from "
+                  "overcloud.yaml, its registry or the roles and network data), so this is a "
+                  "warning; lint with -e FILE to check a file you use as an error"
+                  + (f"; {diag.hint}" if diag.hint else "")))
 
 
 def _caches(targets: list[_Target], config: LintConfig, chosen: list[Rule]) -> list[ResultCache]:

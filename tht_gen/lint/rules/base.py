@@ -150,6 +150,10 @@ class Rule:
     # reported by the engine itself (e.g. YAML syntax), not by check()
     engine_reported: ClassVar[bool] = False
 
+    def prepare(self) -> None:
+        """Called once before any file is linted: a place to start slow work early
+        (U006 starts its Ansible probe). Nothing by default."""
+
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         return iter(())
 
