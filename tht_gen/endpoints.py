@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_text_atomically
 from .diagnostics import Diagnostic, Location, Severity, has_errors
 from .yamlio import Document, YamlSyntaxError, load_document
 
@@ -417,18 +417,8 @@ def generate(base: str | os.PathLike[str], *, check: bool = False) -> EndpointsR
     if check:
         result.stale = True
         return result
-    _write_atomically(result.map_path, result.text)
+    write_text_atomically(result.map_path, result.text)
     result.written = True
     return result
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

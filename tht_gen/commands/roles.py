@@ -18,12 +18,11 @@ from typing import Any
 import yaml
 
 from ..checks import ServiceRegistry, validate_roles
-from ..diagnostics import Diagnostic, Location, Severity, UserError, has_errors
+from ..diagnostics import Diagnostic, Location, Severity, UserError, display_path, has_errors
 from ..library import shipped_library
 from ..model.networks import NetworkData, load_network_data
 from ..model.roles import RoleFile, RolesFolder, load_roles_folder, parse_roles_data
 from ..render.data import unsafe_name_reason
-from ..render.engine import display_path
 from ..yamlio import YamlSyntaxError, load_document
 
 ORDER = 30

@@ -7,8 +7,7 @@ import json
 import sys
 from typing import Any
 
-from ..diagnostics import UserError
-from ..render.engine import display_path
+from ..diagnostics import UserError, display_path
 from ..schemas import SCHEMAS, export, load_schema, schema_file_name
 
 ORDER = 60
@@ -22,6 +21,8 @@ examples:
 Then map files to schemas in the editor, e.g. for yaml-language-server:
   # yaml-language-server: $schema=.schemas/roles_data.schema.json
 (see docs/roles-networks.md).
+
+exit status: 0 success, 2 bad usage (an unknown schema name) or a folder that cannot be written
 """
 
 # Which files each schema is for, as globs an editor can take.
