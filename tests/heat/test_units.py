@@ -66,6 +66,19 @@ def test_config_download_writes_per_role_files_and_removes_stale_ones(tmp_path: 
     assert second.written == ["Controller/role_data.json", "Controller/service_names.yaml", "index.json"]
 
 
+def test_config_download_adds_each_roles_merged_hieradata(tmp_path: Path) -> None:
+    stack = StackOutputs("overcloud", "id-1", "CREATE_COMPLETE", {
+        "RoleData": {"Controller": {"service_names": ["ntp"]}, "Compute": {"service_names": ["ntp"]}},
+        "RoleMergedConfigSettings": {"Controller": {"ntp::servers": ["a"]}}})
+    dest = tmp_path / "config"
+    write_config_download(stack, dest)
+    assert (dest / "Controller" / "merged_config_settings.yaml").read_text() == "ntp::servers:\n- a\n"
+    assert json.loads((dest / "Controller" / "role_data.json").read_text())["merged_config_settings"] == \
+        {"ntp::servers": ["a"]}
+    assert not (dest / "Compute" / "merged_config_settings.yaml").exists()
+    assert not (dest / "outputs" / "RoleMergedConfigSettings.json").exists()
+
+
 def test_config_download_never_leaves_its_folder(tmp_path: Path) -> None:
     with pytest.raises(DeployError, match="cannot be a file name"):
         write_config_download(outputs(**{"../escape": {"service_names": []}}), tmp_path / "c")

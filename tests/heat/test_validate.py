@@ -172,3 +172,82 @@ def test_source_tree_is_rendered_in_memory_and_errors_name_the_template(tmp_tree
         ("overcloud.yaml", 6, "H903"), ("overcloud.yaml", 10, "H903")]
     assert "ControllerSetting" in result.diagnostics[0].message
     assert all(d.origin is not None and d.origin.file == "overcloud.j2.yaml" for d in result.diagnostics)
+
+
+# A node that picks its address from a pool by its index, as the library's
+# network/ports/<net>_from_pool.yaml ports do ([IPPool, <net>, NodeIndex]).
+POOL_NODE = """\
+heat_template_version: wallaby
+parameters:
+  IPPool: {type: json, default: {}}
+  NodeIndex: {type: number, default: 0}
+resources:
+  Port:
+    type: OS::Neutron::Port
+    properties:
+      network: internal_api
+      fixed_ips:
+        - ip_address: {get_param: [IPPool, internal_api, {get_param: NodeIndex}]}
+outputs:
+  ip_address:
+    value: {get_attr: [Port, fixed_ips, 0, ip_address]}
+"""
+
+
+def pool_tree(index: str, pool: str = "['192.0.2.10', '192.0.2.11']") -> dict[str, str]:
+    """A group of two nodes (index '%index%'), and a spare node whose index and
+    addresses are given (the index from a resource: known once it is created)."""
+    return {
+        "overcloud.yaml": (
+            "heat_template_version: wallaby\n"
+            "resources:\n"
+            "  Offset:\n    type: OS::Heat::Value\n    properties: {type: number, value: 1}\n"
+            "  Nodes:\n    type: OS::Heat::ResourceGroup\n    properties:\n      count: 2\n"
+            "      resource_def:\n        type: OS::TripleO::Node\n        properties:\n"
+            "          IPPool: {internal_api: ['192.0.2.10', '192.0.2.11']}\n          NodeIndex: '%index%'\n"
+            "  Spare:\n    type: OS::TripleO::Node\n    properties:\n"
+            f"      IPPool: {{internal_api: {pool}}}\n      NodeIndex: {index}\n"),
+        "node.yaml": POOL_NODE,
+        "overcloud-resource-registry-puppet.yaml": "resource_registry:\n  OS::TripleO::Node: node.yaml\n",
+    }
+
+
+def test_an_address_picked_by_an_index_known_at_create_is_not_an_error(tmp_tree) -> None:  # type: ignore[no-untyped-def]
+    """The spare node's index comes from a resource: unknown before create.
+    Heat evaluates its address without the index (to ''): not an error."""
+    result = check(tmp_tree(pool_tree("{get_attr: [Offset, value]}", pool="['', '192.0.2.11']")))
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    assert result.stacks_checked == 4  # overcloud, the group, its first node, the spare
+
+
+def test_an_address_picked_by_a_known_index_is_still_checked(tmp_tree) -> None:  # type: ignore[no-untyped-def]
+    """With a known index the address is known, and a missing one is a real
+    error (the create would fail)."""
+    assert check(tmp_tree(pool_tree("1", pool="['', '192.0.2.11']"))).ok
+    result = check(tmp_tree(pool_tree("0", pool="['', '192.0.2.11']")))
+    assert errors(result) == [("node.yaml", line_of(POOL_NODE, "fixed_ips"), "H903")]
+    assert "Invalid IP address" in result.diagnostics[0].message
+
+
+def test_a_misspelt_parameter_in_a_path_with_an_unknown_index_is_reported(tmp_tree) -> None:  # type: ignore[no-untyped-def]
+    files = pool_tree("{get_attr: [Offset, value]}")
+    files["node.yaml"] = POOL_NODE.replace("[IPPool, internal_api", "[IPPol, internal_api")
+    result = check(tmp_tree(files))
+    assert {(d.location.file, d.location.line, d.rule_id) for d in result.diagnostics} == {
+        ("node.yaml", line_of(files["node.yaml"], "fixed_ips"), "H903")}
+    assert all("'IPPol' is not a parameter of this template" in d.message for d in result.diagnostics)
+
+
+def test_a_nova_server_is_checked_without_asking_glance_or_nova(tmp_tree) -> None:  # type: ignore[no-untyped-def]
+    files = {
+        "overcloud.yaml": (
+            "heat_template_version: wallaby\nresources:\n"
+            "  Server:\n    type: OS::Nova::Server\n    properties:\n"
+            "      image: overcloud-full\n      flavor: baremetal\n      user_data_format: SOFTWARE_CONFIG\n"),
+    }
+    result = check(tmp_tree(files), include_registry=False)
+    assert result.ok, [d.format_text() for d in result.diagnostics]
+    files["overcloud.yaml"] += "      flavour: baremetal\n"
+    result = check(tmp_tree(files), include_registry=False)
+    assert errors(result) == [("overcloud.yaml", 9, "H903")]
+    assert "flavour" in result.diagnostics[0].message

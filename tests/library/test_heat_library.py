@@ -18,9 +18,8 @@ COMBINATIONS = {
     "pre-provisioned servers": ["deployed-server"],
     "IPv4 isolation, single NIC": ["network-isolation", "network-environment", "net-single-nic-vlans",
                                    "deployed-server"],
-    # (ips-from-pool is left out: its ports index <Role>IPs by the node index the
-    # resource group gives, which the in-process check does not know and
-    # evaluates to an empty address.)
+    "IPv4 isolation, addresses from a pool": ["network-isolation", "network-environment", "ips-from-pool",
+                                              "deployed-server"],
     "IPv4 isolation, bonds, fixed control plane": ["network-isolation", "network-environment",
                                                    "net-bond-with-vlans", "deployed-server",
                                                    "noop-ctlplane-ports"],

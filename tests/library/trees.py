@@ -19,6 +19,10 @@ from tht_gen import render
 ROOT = Path(__file__).resolve().parents[2]
 ALL_ROLES_CASE = ROOT / "tests" / "golden" / "library-all-roles"
 
+# What a Heat environment may hold (heat.common.environment_format).
+ENVIRONMENT_SECTIONS = {"parameters", "parameter_defaults", "resource_registry", "encrypted_param_names",
+                        "event_sinks", "parameter_merge_strategies"}
+
 # The registry line services/registry.j2 holds for each service.
 _REGISTRY_LINE = re.compile(r"^  (OS::TripleO::Services::\w+): (\S+)$", re.M)
 
@@ -45,11 +49,12 @@ class Tree:
                 yield name, data
 
     def environments(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Every environment file (by content: a template kept beside them is not one)."""
+        """Every environment file (by content: a template or another YAML file kept beside
+        them is not one)."""
         for name in sorted(self.files):
             if name.startswith("environments/") and name.endswith(".yaml"):
                 data = self.load(name)
-                if isinstance(data, dict) and "heat_template_version" not in data:
+                if isinstance(data, dict) and data and set(data) <= ENVIRONMENT_SECTIONS:
                     yield name, data
 
     @property
@@ -88,9 +93,9 @@ def all_roles_tree() -> Tree:
 
 
 def registered_services() -> dict[str, str]:
-    """services/registry.j2: resource type -> template."""
-    text = (ROOT / "services" / "registry.j2").read_text()
-    return dict(_REGISTRY_LINE.findall(text))
+    """services/registry.j2 and its per-area fragments: resource type -> template."""
+    files = [ROOT / "services" / "registry.j2", *sorted((ROOT / "services").glob("registry-*.j2"))]
+    return dict(_REGISTRY_LINE.findall("".join(p.read_text() for p in files)))
 
 
 def role_files() -> list[tuple[Path, dict[str, Any]]]:

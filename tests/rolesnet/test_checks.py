@@ -147,7 +147,9 @@ ROLE_CASES = [
         - name: Compute
           uses_deprecated_params: true
           deprecated_param_ips: NovaComputeIPs
+          disable_constraints: true
           upgrade_batch_size: 2
+          disable_upgrade_deployment: true
         """, [("N011", 2, 3), ("N011", 3, 3), ("N011", 4, 3)]),
 ]
 

@@ -222,7 +222,7 @@ def hostname_without_index(draw: st.DrawFn, roles: Data, networks: Data) -> str 
 
 
 def deprecated_key(draw: st.DrawFn, roles: Data, networks: Data) -> str | None:
-    draw(st.sampled_from(roles))["upgrade_batch_size"] = 2
+    draw(st.sampled_from(roles))["disable_constraints"] = True
     return "N011"
 
 

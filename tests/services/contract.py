@@ -47,13 +47,13 @@ SERVICE_NET_MAP_KEYS = frozenset({
     "NovaApiNetwork", "NovaLibvirtNetwork", "NovaMetadataNetwork", "NovaPlacementNetwork",
     "NovaVncProxyNetwork", "OctaviaApiNetwork", "OvnDbsNetwork", "PankoApiNetwork", "PacemakerNetwork",
     "PublicNetwork", "RabbitmqNetwork", "RedisNetwork", "SnmpdNetwork", "SwiftProxyNetwork",
-    "SwiftStorageNetwork", "ManagementNetwork",
+    "SwiftStorageNetwork", "ManagementNetwork", "TackerApiNetwork", "ZaqarApiNetwork",
 })
 
 _ENDPOINT_SERVICES = (
     "Aodh", "Barbican", "CinderV3", "Glance", "Gnocchi", "Heat", "HeatCfn", "Horizon", "Ironic",
     "IronicInspector", "Keystone", "Manila", "Neutron", "Nova", "NovaPlacement", "NovaVNCProxy", "Octavia",
-    "Panko", "CephRgw", "Swift", "Designate",
+    "Panko", "CephRgw", "Swift", "Designate", "Tacker", "Zaqar", "ZaqarWebSocket",
 )
 ENDPOINT_MAP_KEYS = frozenset(
     [f"{s}{kind}" for s in _ENDPOINT_SERVICES for kind in ("Public", "Internal", "Admin")]
@@ -97,6 +97,7 @@ FIREWALL_PROTOCOLS = frozenset({"tcp", "udp", "icmp", "ipv6-icmp", "vrrp", "gre"
 DB_CONNECTION_QUERY = {"read_default_file": "/etc/my.cnf.d/tripleo.cnf", "read_default_group": "tripleo"}
 MYSQL_ENTRY_FIELDS = ("user", "password", "host", "dbname", "allowed_hosts")
 KEYSTONE_ENTRY_FIELDS = ("tenant", "password", "region", "public_url", "internal_url", "admin_url")
+KEYSTONE_USER_FIELDS = ("tenant", "password", "region")
 
 Path_ = tuple[str | int, ...]
 
@@ -212,8 +213,61 @@ def registered_templates() -> list[Template]:
     return [load(ROOT / p) for p in paths if (ROOT / p).is_file()]
 
 
+ENVIRONMENTS = ROOT / "environments"
+_SERVICE_TYPE = re.compile(r"^OS::TripleO::Services::(\w+)$")
+
+
+def environment_registry() -> dict[str, set[str]]:
+    """Service name -> the templates the library's environments map it to.
+
+    Optional services are OS::Heat::None in the registry and get their
+    template from an environment; clustered flavours replace a service's
+    template the same way. Only plain environments are read: their service
+    lines do not depend on the roles (jinja2 environments are rendered first).
+    """
+    found: dict[str, set[str]] = {}
+    for env in sorted(ENVIRONMENTS.rglob("*.yaml")):
+        if env.name.endswith(".j2.yaml"):
+            continue
+        data = load_document(env.read_text(encoding="utf-8")).data
+        entries = data.get("resource_registry") if isinstance(data, dict) else None
+        for key, target in (entries or {}).items():
+            match = _SERVICE_TYPE.match(str(key))
+            if match and str(target).endswith(".yaml"):
+                path = (env.parent / str(target)).resolve()
+                if path.is_file() and path.is_relative_to(SERVICES):
+                    found.setdefault(match[1], set()).add(path.relative_to(ROOT).as_posix())
+    return found
+
+
+def selectable_templates() -> list[Template]:
+    """The templates the registry names and those an environment selects, each once."""
+    paths = {target for target in registry().values() if target.endswith(".yaml")}
+    paths |= {target for targets in environment_registry().values() for target in targets}
+    return [load(ROOT / p) for p in sorted(paths) if (ROOT / p).is_file()]
+
+
 def all_templates() -> list[Template]:
     return [load(p) for p in sorted(SERVICES.rglob("*.yaml"))]
+
+
+@cache
+def secret_values() -> dict[str, str]:
+    """A value for every hidden parameter of the service templates, once per test session:
+    ``<name>-secret-value`` (easy to spot in outputs) where the parameter takes any string,
+    else one ``tht-gen passwords generate`` would give (a Fernet key, a Ceph key...)."""
+    from tht_gen.passwords import generate_value
+
+    values: dict[str, str] = {}
+    for template in all_templates():
+        for name, decl in template.parameters.items():
+            if not isinstance(decl, dict) or not decl.get("hidden") or name in values:
+                continue
+            constraints = decl.get("constraints") or []
+            value = generate_value(constraints) if constraints else f"{name.lower()}-secret-value"
+            assert value is not None, name
+            values[name] = value
+    return values
 
 
 # --- walking values ---------------------------------------------------------------------------
@@ -581,9 +635,15 @@ def service_config_problems(t: Template, scs: Any) -> list[str]:
                 problems.append(f"mysql entry {prefix} has no {fieldname}")
     keystone = scs.get("keystone") if isinstance(scs.get("keystone"), dict) else {}
     for prefix in _entry_prefixes(list(keystone), r"^(\w+::keystone::auth(?:_\w+)?)::\w+$"):
-        for fieldname in KEYSTONE_ENTRY_FIELDS:
+        # A service with a keystone user but no API (Ceilometer since Queens)
+        # sets configure_endpoint: false and needs no endpoint URLs.
+        user_only = keystone.get(f"{prefix}::configure_endpoint") is False
+        required = KEYSTONE_USER_FIELDS if user_only else KEYSTONE_ENTRY_FIELDS
+        for fieldname in required:
             if f"{prefix}::{fieldname}" not in keystone:
                 problems.append(f"keystone entry {prefix} has no {fieldname}")
+        if user_only:
+            continue
         for interface in ("public", "internal", "admin"):
             url = function_call(keystone.get(f"{prefix}::{interface}_url"))
             arg = url[1] if url and url[0] == "get_param" else None

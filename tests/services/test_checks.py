@@ -163,6 +163,12 @@ CASES: list[tuple[str, str, Mutation, str]] = [
      lambda d: _role_data(d)["service_config_settings"]["keystone"].__setitem__(
          "glance::keystone::auth::admin_url", {"get_param": ["EndpointMap", "GlancePublic", "uri"]}),
      "admin_url must be EndpointMap.<Service>Admin.uri"),
+    # a keystone user without a catalog entry still needs its password
+    ("keystone-user-only-without-password", GLANCE,
+     lambda d: (_role_data(d)["service_config_settings"]["keystone"].__setitem__(
+         "glance::keystone::auth::configure_endpoint", False),
+         _role_data(d)["service_config_settings"]["keystone"].pop("glance::keystone::auth::password")),
+     "keystone entry glance::keystone::auth has no password"),
     ("logging-without-groups", MYSQL, _delete(("outputs", "role_data", "value", "logging_groups")),
      "logging_source needs logging_groups"),
     ("task-not-gated", NTP, _task_when(2, None), "is not gated on a step"),

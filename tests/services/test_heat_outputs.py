@@ -88,8 +88,7 @@ def _stack_files(tree: Path) -> tuple[Path, Path, dict[str, str]]:
         "resources": {name: {"type": target, "properties": properties} for name, target in services.items()},
         "outputs": {name: {"value": {"get_attr": [name, "role_data"]}} for name in services},
     }
-    secrets = {name: f"{name.lower()}-secret-value" for t in contract.all_templates()
-               for name, decl in t.parameters.items() if isinstance(decl, dict) and decl.get("hidden")}
+    secrets = dict(contract.secret_values())
     environment = {"parameter_defaults": {**secrets, "GlanceWorkers": GLANCE_WORKERS}}
     (tree / "services").symlink_to(ROOT / "services", target_is_directory=True)
     (tree / "all-services.yaml").write_text(yaml.safe_dump(root), encoding="utf-8")

@@ -98,14 +98,23 @@ def test_roles_with_database_users_also_run_the_client_configuration(where: str,
 
 
 def test_the_services_table_of_the_docs_lists_every_registered_service() -> None:
-    text = (ROOT / "docs" / "services.md").read_text(encoding="utf-8")
-    section = text.split("## The services", 1)[1].split("\n## ", 1)[0]
-    rows = {}
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[1].startswith("`services/"):
-            rows[cells[0]] = cells[1].strip("`")
-    assert rows == {name: target for name, target in contract.registry().items() if target.endswith(".yaml")}
+    # docs/services.md and each area's docs/services-<area>.md have a "## The services" table.
+    rows: dict[str, str] = {}
+    for doc in [ROOT / "docs" / "services.md", *sorted((ROOT / "docs").glob("services-*.md"))]:
+        text = doc.read_text(encoding="utf-8")
+        if "## The services" not in text:
+            continue
+        section = text.split("## The services", 1)[1].split("\n## ", 1)[0]
+        for line in section.splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 3 and cells[1].startswith("`services/"):
+                assert cells[0] not in rows, f"{cells[0]} is listed twice"
+                rows[cells[0]] = cells[1].strip("`")
+    registered = {name: target for name, target in contract.registry().items() if target.endswith(".yaml")}
+    assert {name: rows.get(name) for name in registered} == registered
+    # A service off by default is listed with the template its environment selects.
+    selected = contract.environment_registry()
+    assert {name: f for name, f in rows.items() if name not in registered and f not in selected.get(name, set())} == {}
 
 
 def _map_references() -> tuple[set[str], set[str]]:

@@ -11,6 +11,9 @@ from .contract import ROOT, SERVICES, Template
 
 REGISTERED = contract.registered_templates()
 REGISTERED_PATHS = {t.path for t in REGISTERED}
+# What a deployment can run: the registry's templates and those the environments select.
+SELECTABLE = contract.selectable_templates()
+SELECTABLE_PATHS = {t.path for t in SELECTABLE}
 ALL = contract.all_templates()
 
 
@@ -31,12 +34,12 @@ def test_the_library_has_the_core_services() -> None:
 
 @pytest.mark.parametrize("template", ALL, ids=lambda t: t.rel)
 def test_template_keeps_the_contract(template: Template) -> None:
-    problems = contract.check_template(template, template.path in REGISTERED_PATHS)
+    problems = contract.check_template(template, template.path in SELECTABLE_PATHS)
     assert problems == [], "\n".join(problems)
 
 
 def test_every_template_is_registered_or_nested_by_a_registered_one() -> None:
-    used = contract.nested_closure(REGISTERED)
+    used = contract.nested_closure(SELECTABLE)
     orphans = sorted(t.rel for t in ALL if t.path not in used)
     assert orphans == [], f"templates nothing uses: {orphans}"
 
@@ -49,10 +52,27 @@ def test_service_names_are_unique_across_the_registered_templates() -> None:
 
 
 def test_base_templates_have_service_names_of_their_own() -> None:
-    registered_names = {t.role_data.get("service_name") for t in REGISTERED}
+    selectable_names = {t.role_data.get("service_name") for t in SELECTABLE}
     for t in ALL:
-        if t.path not in REGISTERED_PATHS:
-            assert t.role_data.get("service_name") not in registered_names, t.rel
+        if t.path not in SELECTABLE_PATHS:
+            assert t.role_data.get("service_name") not in selectable_names, t.rel
+
+
+def test_a_template_an_environment_selects_keeps_the_service_name_of_the_one_it_replaces() -> None:
+    """A clustered flavour is the same service to the others (service_config_settings, node lists)."""
+    registry = contract.registry()
+    names = {t.role_data.get("service_name"): t.rel for t in REGISTERED}
+    checked = 0
+    for service, targets in contract.environment_registry().items():
+        default = registry.get(service, "")
+        for target in targets:
+            name = contract.load(ROOT / target).role_data.get("service_name")
+            if default.endswith(".yaml"):
+                assert name == contract.load(ROOT / default).role_data.get("service_name"), (service, target)
+                checked += 1
+            else:
+                assert name not in names, f"{target} ({service}) takes the name of {names.get(name)}"
+    assert checked >= 1
 
 
 def test_firewall_rule_names_are_unique_across_services() -> None:

@@ -264,9 +264,7 @@ def _replacement(key: str, role: Role, value: Any) -> str | None:
                                            "replace the servers",
         "deprecated_nic_config_name": f"the NIC config file is named {name.lower()}.yaml "
                                       "without it",
-        "disable_upgrade_deployment": "it is read by nothing since Queens; remove it",
         "disable_constraints": "it is read by nothing; remove it",
-        "upgrade_batch_size": "it is read by nothing; use update_serial",
     }
     if key in known:
         return known[key]

@@ -6,7 +6,7 @@ a callback, results as values, problems as :class:`DeployError`.
 """
 
 from .client import DeployError, connect
-from .deploy import DeployResult, StackEvent, deploy, prepare_stack_input
+from .deploy import DeployResult, StackEvent, delete, deploy, prepare_stack_input, stack_status
 from .outputs import ConfigDownload, fetch_outputs, write_config_download
 
 __all__ = [
@@ -15,8 +15,10 @@ __all__ = [
     "DeployResult",
     "StackEvent",
     "connect",
+    "delete",
     "deploy",
     "fetch_outputs",
     "prepare_stack_input",
+    "stack_status",
     "write_config_download",
 ]

@@ -119,6 +119,7 @@ def deploy(
     if timeout_minutes:
         extra["timeout_mins"] = timeout_minutes
     marker_ids: set[str] = set()
+    before: dict[str, Any] = {}
     if existing is None:
         result.action = "CREATE"
         with orch.calling(f"create stack {stack_name!r}"):
@@ -127,7 +128,9 @@ def deploy(
     else:
         result.action = "UPDATE"
         stack_id = str(existing.id)
-        marker_ids = {e.id for e in _events(orch, stack_name, stack_id)}
+        before = _stack_row(orch, stack_name, stack_id)
+        if on_event is not None:  # the events of earlier actions are not this one's
+            marker_ids = {e.id for e in _events(orch, stack_name, stack_id)}
         # The SDK sends only the fields it sees as changed, and a template
         # equal to the one it fetched would be left out: fetch it afresh and
         # set every field of the request explicitly.
@@ -140,7 +143,8 @@ def deploy(
         result.elapsed = time.monotonic() - started
         return result
     result.waited = True
-    _follow(orch, stack_name, stack_id, result.action, marker_ids, on_event, poll_seconds)
+    _follow(orch, stack_name, stack_id, result.action, marker_ids, on_event, poll_seconds,
+            previous=before if result.action == "UPDATE" else None)
     _conclude(orch, stack_name, stack_id, result)
     result.elapsed = time.monotonic() - started
     return result
@@ -207,26 +211,78 @@ def _events(orch: Orchestration, stack_name: str, stack_id: str) -> list[StackEv
 
 
 def _follow(orch: Orchestration, stack_name: str, stack_id: str, action: str, seen: set[str],
-            on_event: Callable[[StackEvent], None] | None, poll_seconds: float) -> None:
+            on_event: Callable[[StackEvent], None] | None, poll_seconds: float,
+            previous: dict[str, Any] | None = None) -> None:
+    """Wait for the action to end. For an update, the status the stack had before (a
+    finished earlier update) does not count: Heat starts the update after answering."""
+    started = False
     while True:
-        for event in _events(orch, stack_name, stack_id):
-            if event.id in seen:
-                continue
-            seen.add(event.id)
-            if on_event is not None:
-                on_event(event)
-        with orch.calling(f"read stack {stack_name!r}"):
-            stack = orch.proxy.get_stack(stack_id, resolve_outputs=False)
-        status = str(stack.status or "")
-        if status.startswith(action) and status.endswith(TERMINAL_SUFFIXES):
-            # One more pass for the events written at the very end.
-            for event in _events(orch, stack_name, stack_id):
-                if event.id not in seen:
-                    seen.add(event.id)
-                    if on_event is not None:
-                        on_event(event)
+        # Listing every nested stack's events costs the engine more than the
+        # stack's own status: only when someone reads them.
+        if on_event is not None:
+            _new_events(orch, stack_name, stack_id, seen, on_event)
+        row = _stack_row(orch, stack_name, stack_id)
+        status = str(row.get("stack_status") or "")
+        started = started or status.endswith("_IN_PROGRESS") or previous is None or \
+            row.get("updated_time") != previous.get("updated_time")
+        if started and status.startswith(action) and status.endswith(TERMINAL_SUFFIXES):
+            if on_event is not None:  # one more pass for the events written at the very end
+                _new_events(orch, stack_name, stack_id, seen, on_event)
             return
+        if not row:
+            raise DeployError(f"stack {stack_name!r} disappeared while waiting for its {action}", exit_code=1)
         time.sleep(poll_seconds)
+
+
+def stack_status(orch: Orchestration, stack_name: str, stack_id: str) -> str:
+    """The stack's status ("" once it is gone), asked in the cheapest way."""
+    return str(_stack_row(orch, stack_name, stack_id).get("stack_status") or "")
+
+
+def _stack_row(orch: Orchestration, stack_name: str, stack_id: str) -> dict[str, Any]:
+    """The stack's row in the stack list ({} once it is gone).
+
+    Showing a stack makes Heat load its whole template and environment (for a
+    big overcloud, seconds of the engine's time on every poll, which slows the
+    very action being waited for); listing stacks filtered by id reads one row.
+    """
+    with orch.calling(f"read the status of stack {stack_name!r}"):
+        response = orch.proxy.get("/stacks", params={"id": stack_id})
+        response.raise_for_status()
+        stacks = response.json().get("stacks") or []
+    return dict(stacks[0]) if stacks else {}
+
+
+@quietly
+def delete(cloud: str, stack_name: str, *, wait: bool = True, timeout_seconds: float = 3600,
+           poll_seconds: float = 2.0, orchestration: Orchestration | None = None) -> str:
+    """Delete ``stack_name``; with ``wait``, until it is gone. Returns the last status seen
+    ("" when gone, "DELETE_FAILED" ...). Raises :class:`DeployError` when the stack does not
+    exist or the endpoint cannot be reached."""
+    orch = orchestration or connect(cloud)
+    with orch.calling(f"look up stack {stack_name!r}"):
+        existing = orch.proxy.find_stack(stack_name, ignore_missing=True, resolve_outputs=False)
+    if existing is None:
+        raise DeployError(f"no stack {stack_name!r}", exit_code=1)
+    stack_id = str(existing.id)
+    with orch.calling(f"delete stack {stack_name!r}"):
+        orch.proxy.delete_stack(stack_id)
+    if not wait:
+        return "DELETE_IN_PROGRESS"
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        status = stack_status(orch, stack_name, stack_id)
+        if status in ("", "DELETE_COMPLETE", "DELETE_FAILED") or time.monotonic() > deadline:
+            return "" if status == "DELETE_COMPLETE" else status
+        time.sleep(poll_seconds)
+
+
+def _new_events(orch: Orchestration, stack_name: str, stack_id: str, seen: set[str],
+                on_event: Callable[[StackEvent], None]) -> None:
+    for event in _events(orch, stack_name, stack_id):
+        if event.id not in seen:
+            seen.add(event.id)
+            on_event(event)
 
 
 def _conclude(orch: Orchestration, stack_name: str, stack_id: str, result: DeployResult,

@@ -2,11 +2,14 @@
 
 The overcloud stack's ``RoleData`` output maps each role name to its merged
 role data (``service_names``, ``config_settings``, ``global_config_settings``,
-``step_config``, task lists ...). :func:`write_config_download` writes, under
-the destination folder::
+``step_config``, task lists ...), and its ``RoleMergedConfigSettings`` output
+(when it has one) each role name to the role's whole hieradata, which joins
+the role data as ``merged_config_settings``. :func:`write_config_download`
+writes, under the destination folder::
 
     <Role>/role_data.json          the whole merged role data of the role
-    <Role>/<key>.yaml              one file per key (hieradata maps, task lists ...)
+    <Role>/<key>.yaml              one file per key (hieradata maps, task lists,
+                                   merged_config_settings ...)
     <Role>/step_config.pp          the puppet manifest the role applies
     outputs/<OutputName>.json      every other stack output, as Heat returned it
     index.json                     stack, roles, and every file written
@@ -30,6 +33,8 @@ from ..heat.availability import quietly
 from .client import DeployError, Orchestration, connect
 
 ROLE_DATA_OUTPUT = "RoleData"
+MERGED_SETTINGS_OUTPUT = "RoleMergedConfigSettings"
+MERGED_SETTINGS_KEY = "merged_config_settings"
 _INDEX = "index.json"
 _SAFE_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 
@@ -47,7 +52,15 @@ class StackOutputs:
         value = self.outputs.get(ROLE_DATA_OUTPUT)
         if not isinstance(value, dict):
             return {}
-        return {str(role): data for role, data in value.items() if isinstance(data, dict)}
+        merged = self.outputs.get(MERGED_SETTINGS_OUTPUT)
+        merged = merged if isinstance(merged, dict) else {}
+        roles = {}
+        for role, data in value.items():
+            if isinstance(data, dict):
+                roles[str(role)] = dict(data)
+                if isinstance(merged.get(role), dict):
+                    roles[str(role)][MERGED_SETTINGS_KEY] = merged[role]
+        return roles
 
 
 @dataclass
@@ -95,7 +108,7 @@ def write_config_download(outputs: StackOutputs, destination: str | os.PathLike[
             else:
                 files[f"{folder}/{name}.yaml"] = _yaml(value)
     for key, value in sorted(outputs.outputs.items()):
-        if key != ROLE_DATA_OUTPUT:
+        if key not in (ROLE_DATA_OUTPUT, MERGED_SETTINGS_OUTPUT):
             files[f"outputs/{_safe(key, 'output')}.json"] = _json(value)
     index = {"stack": outputs.stack_name, "stack_id": outputs.stack_id, "status": outputs.status,
              "roles": sorted(roles), "output_errors": outputs.errors, "files": sorted(files)}

@@ -278,15 +278,24 @@ def _stub_service_constraints(env: Any) -> list[str]:
 @contextlib.contextmanager
 def _every_service_available() -> Iterator[None]:
     """Resource types backed by another service (OS::Nova::Server ...) ask Keystone's
-    catalog whether that service exists; there is none here, so say yes."""
+    catalog whether that service exists; there is none here, so say yes.
+
+    A Nova server also looks its image and flavor up in Glance and Nova while it
+    validates (not through a constraint): like the constraints that would ask
+    another service, that look-up accepts any value here, instead of trying to
+    reach a Keystone that does not exist."""
     from heat.engine import resource
+    from heat.engine.resources.openstack.nova import server
 
     original = resource.Resource.__dict__["is_service_available"]
+    image_flavor = server.Server.__dict__["_validate_image_flavor"]
     resource.Resource.is_service_available = classmethod(lambda cls, context: (True, None))
+    server.Server._validate_image_flavor = lambda self, image, flavor: None
     try:
         yield
     finally:
         resource.Resource.is_service_available = original
+        server.Server._validate_image_flavor = image_flavor
 
 
 # --------------------------------------------------------------------------------------------
@@ -869,7 +878,13 @@ class _StackContext:
                 name = args[0] if isinstance(args, list) and args else args
                 if not isinstance(name, str):
                     return True
-                return name in self.unknown_params
+                if name not in self.stack.parameters:
+                    return False  # a misspelt name: evaluate it, so that it is reported
+                # A path may itself read an unknown value, e.g. a port's address
+                # [IPPool, internal_api, {get_param: NodeIndex}] where the parent
+                # fills NodeIndex only at create time: that item is unknown too.
+                path = args[1:] if isinstance(args, list) else []
+                return name in self.unknown_params or self.depends_on_unknown(path, attributes)
             if isinstance(snippet, function.Macro):
                 return self.depends_on_unknown(snippet.parsed, attributes)
             return self.depends_on_unknown(snippet.args, attributes)
