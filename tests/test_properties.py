@@ -100,9 +100,10 @@ def test_rendered_file_set_equals_the_plan_parses_and_is_deterministic(tree) -> 
         assert first.ok, [d.format_text() for d in first.diagnostics]
         files = tree_files(Path(tmp) / "a")
         assert set(files) == expected_outputs(roles, networks)
-        for name, data in files.items():
+        for data in files.values():
             yaml.safe_load(data)  # every output parses
         second = render(root, None, None, Path(tmp) / "b", jobs=2, use_cache=False)
+        assert second.ok
         assert tree_files(Path(tmp) / "b") == files
         shutil.rmtree(root)
 
@@ -134,16 +135,16 @@ def test_loader_agrees_with_safe_load_and_locates_every_path(data, flow: bool) -
     def walk(value, path):
         if isinstance(value, dict):
             for key, child in value.items():
-                mark = doc.locate(path + (key,))
+                mark = doc.locate((*path, key))
                 assert 1 <= mark.line <= max(len(lines), 1)
                 if not flow:
                     # in block style the key is written where the mark points
                     line = lines[mark.line - 1][mark.column - 1:]
                     assert line.startswith(key) or line.startswith(("'", '"'))
-                walk(child, path + (key,))
+                walk(child, (*path, key))
         elif isinstance(value, list):
             for index, child in enumerate(value):
-                walk(child, path + (index,))
+                walk(child, (*path, index))
 
     walk(data, ())
 

@@ -63,7 +63,7 @@ def test_bad_names_stop_the_run_with_a_location(
 ) -> None:
     root = tmp_tree({**TEMPLATES, "roles_data.yaml": roles, "network_data.yaml": networks})
     out = root.parent / "out"
-    code, stdout, stderr = run_cli("render", "-p", root, "-o", out)
+    code, _stdout, stderr = run_cli("render", "-p", root, "-o", out)
     assert code == 1
     assert f"{file}:{line}:{column}: error R01" in stderr
     assert fragment in stderr

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
+
+import pytest
 
 from tht_gen import render
 from tht_gen.library import LIBRARY_ITEMS, resolve_library, shipped_library
@@ -12,6 +13,7 @@ from ..conftest import ROOT
 
 
 def test_wheel_force_include_matches_library_items() -> None:
+    tomllib = pytest.importorskip("tomllib", reason="Python 3.11+ reads TOML without a dependency")
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     include = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert sorted(include) == sorted(LIBRARY_ITEMS)
