@@ -564,6 +564,11 @@ def _lint_into(report: LintReport, paths: Sequence[str | os.PathLike[str]], conf
                roles_data: Any, network_data: Any, jobs: int, only: Sequence[str] | None,
                passes: Sequence[TreePass], use_cache: bool,
                uses: Sequence[str | os.PathLike[str]] = ()) -> None:
+    chosen = _selected_rules(config, only)
+    # Slow preparations (Ansible's loader) start first: they run while the tree
+    # is walked, read and linted. Each one skips itself when its answers are cached.
+    for rule in chosen:
+        rule.prepare()
     render_diagnostics: list[Diagnostic] = []
     targets = _targets(paths, config, roles_data, network_data, render_diagnostics)
     for diag in render_diagnostics:
@@ -571,7 +576,6 @@ def _lint_into(report: LintReport, paths: Sequence[str | os.PathLike[str]], conf
         if level is not None:
             report.diagnostics.append(Diagnostic(diag.location, diag.rule_id, level, diag.message,
                                                  diag.origin, diag.hint))
-    chosen = _selected_rules(config, only)
     file_rules = [r for r in chosen if not isinstance(r, TreeRule)]
     tree_rules = [r for r in chosen if isinstance(r, TreeRule)]
     caches = _caches(targets, config, chosen) if use_cache else None
@@ -605,9 +609,6 @@ def _lint_into(report: LintReport, paths: Sequence[str | os.PathLike[str]], conf
                 texts.append(None if data is None else data.decode("utf-8"))
             except UnicodeDecodeError:
                 texts.append(None)
-    if misses:
-        for rule in chosen:
-            rule.prepare()
     job = _Job(targets, misses, file_rules, tree_rules, config, texts)
     for result in _run(job, jobs):
         target_index, relative = misses[result.index]
