@@ -230,6 +230,8 @@ def test_a_new_output_folder_reuses_earlier_renderings_and_their_warnings(tmp_tr
                      "g.j2.yaml": "count: {{roles|length}}\n"})
     first = render(root, None, None, root.parent / "one")
     assert first.ok and first.reused == 0
+    # kept the second time the same content is rendered, reused from then on
+    assert render(root, None, None, root.parent / "once-more").reused == 0
     second = render(root, None, None, root.parent / "two")
     assert second.ok and second.reused == 3 and second.avoided == 0
     assert tree_files(root.parent / "two") == tree_files(root.parent / "one")
@@ -240,6 +242,9 @@ def test_a_new_output_folder_reuses_earlier_renderings_and_their_warnings(tmp_tr
     (root / "g.j2.yaml").write_text("count: {{roles|length + 1}}\n")
     changed = render(root, None, None, root.parent / "four")
     assert changed.reused == 2 and (root.parent / "four" / "g.yaml").read_text() == "count: 3"
+    # the new content is rendered once more (now kept), then reused
+    assert render(root, None, None, root.parent / "four-again").reused == 2
+    assert render(root, None, None, root.parent / "four-third").reused == 3
     assert render(root, None, None, root.parent / "five", use_cache=False).reused == 0
 
 

@@ -697,7 +697,9 @@ def _produce(
                 target_keys[job.output] = target_key
                 data = outcome.text.encode("utf-8")
                 consider(job.output, data, None, target_key, True)
-                if not outcome.problems and job.output in result.inputs:
+                # Kept the second time the same content is rendered (its digest was
+                # checked by an earlier run): a one-off render pays nothing for the store.
+                if not outcome.problems and not outcome.newly_checked and job.output in result.inputs:
                     store.put(result.inputs[job.output][0], data, recorded_uses)
     finally:
         outcomes.close()

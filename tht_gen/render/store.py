@@ -9,7 +9,9 @@ own code, so rendering the same tree into a new folder (a fresh CI checkout,
 another branch's output, ``-o`` somewhere else) reads files instead of
 rendering them. Only files that rendered without error and parsed as YAML are
 kept, with the undefined-variable uses seen while rendering them, which are
-reported again on a hit exactly as a render would report them.
+reported again on a hit exactly as a render would report them. A file is
+kept the second time the same content is rendered (an earlier run has
+checked it), so that a one-off render does not pay for writing the store.
 
 The store lives in the user's cache (``$THT_GEN_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/tht-gen``), is bounded (least recently used files go first,
