@@ -33,11 +33,9 @@ and never replaces a file unless asked (``force``). Nothing here prints.
 from __future__ import annotations
 
 import base64
-import importlib
 import os
 import re
 import secrets
-import string
 import struct
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -48,17 +46,13 @@ from typing import Any
 
 import yaml
 
+from . import patterns
 from .atomic import write_text_atomically
 from .diagnostics import Diagnostic, Location, Severity, UserError, display_path, has_errors
 
-try:  # Python 3.11+: the regular expression parser moved (sre_parse is deprecated)
-    _sre_parse: Any = importlib.import_module("re._parser")
-except ImportError:  # pragma: no cover - Python 3.10
-    _sre_parse = importlib.import_module("sre_parse")
-
 EXTERNAL_TAG = "external"
 DEFAULT_LENGTH = 32
-ALPHANUMERIC = string.ascii_letters + string.digits
+ALPHANUMERIC = patterns.ALPHANUMERIC
 # Rule ids: the file itself (R000, as every unreadable input), a value that does
 # not fit the parameter's constraints (H902, as Heat rejects a parameter value).
 FILE_PROBLEM = "R000"
@@ -282,69 +276,14 @@ def _describe(constraints: Sequence[Mapping[str, Any]]) -> str:
     return ", ".join(parts) or "none"
 
 
-class _CannotGenerate(Exception):
-    pass
-
-
 def _from_pattern(pattern: str, length: int) -> str | None:
     """A random string the pattern matches (for patterns of literals, classes and repeats)."""
+    chooser = patterns.Chooser(pick=secrets.choice, repeat=lambda low, high: max(low, min(high, length)))
     try:
-        return _generate(_sre_parse.parse(pattern), length)
-    except (_CannotGenerate, re.error, TypeError, ValueError, OverflowError):
+        return patterns.sample(patterns.parse(pattern), chooser)
+    except (patterns.CannotGenerate, re.error, TypeError, ValueError, OverflowError):
         return None
 
-
-def _generate(parsed: Any, length: int) -> str:
-    text = ""
-    for op, arg in parsed:
-        name = str(op)
-        if name == "LITERAL":
-            text += chr(arg)
-        elif name == "NOT_LITERAL":
-            text += secrets.choice([c for c in ALPHANUMERIC if c != chr(arg)])
-        elif name == "ANY":
-            text += secrets.choice(ALPHANUMERIC)
-        elif name == "IN":
-            text += secrets.choice(_class_members(arg))
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, high, sub = arg
-            count = max(low, min(high, length))
-            text += "".join(_generate(sub, length) for _ in range(count))
-        elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
-            text += _generate(arg[-1], length)
-        elif name == "BRANCH":
-            text += _generate(secrets.choice(arg[1]), length)
-        elif name == "AT":
-            continue
-        else:
-            raise _CannotGenerate(name)
-    return text
-
-
-def _class_members(items: Any) -> list[str]:
-    members: list[str] = []
-    negate = False
-    for op, arg in items:
-        name = str(op)
-        if name == "NEGATE":
-            negate = True
-        elif name == "LITERAL":
-            members.append(chr(arg))
-        elif name == "RANGE":
-            members.extend(chr(c) for c in range(arg[0], arg[1] + 1))
-        elif name == "CATEGORY":
-            members.extend({"CATEGORY_DIGIT": string.digits, "CATEGORY_WORD": ALPHANUMERIC + "_",
-                            "CATEGORY_SPACE": " "}.get(str(arg), ""))
-        else:
-            raise _CannotGenerate(name)
-    if negate:
-        members = [c for c in ALPHANUMERIC if c not in members]
-    if not members:
-        raise _CannotGenerate("IN")
-    return members
-
-
-# --------------------------------------------------------------------------- the file
 
 def read_passwords(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The ``parameter_defaults`` of an existing passwords file (raises :class:`UserError`)."""

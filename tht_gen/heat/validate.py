@@ -41,23 +41,19 @@ Heat is imported lazily: nothing here costs anything unless called.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-try:  # Python 3.11+: the regular expression parser moved (sre_parse is deprecated)
-    sre_parse: Any = importlib.import_module("re._parser")
-except ImportError:  # pragma: no cover - Python 3.10
-    sre_parse = importlib.import_module("sre_parse")
-
+from .. import patterns
 from ..diagnostics import Diagnostic, Location, PathElement, Severity, UserError, format_doc_path
 from ..yamlio import Document, YamlSyntaxError, load_document
 from .availability import HeatUnavailable, heat_available, quietly
@@ -366,14 +362,16 @@ _CUSTOM_SAMPLES: dict[str, list[Any]] = {
 def _strings_matching(pattern: str, limit: int = 3) -> list[str]:
     """A few short strings a regular expression matches (best effort, for placeholders)."""
     try:
-        parsed = sre_parse.parse(pattern)
+        parsed = patterns.parse(pattern)
     except (re.error, TypeError, ValueError):
         return []
     out = []
     for prefer in (0, 1, 2):
+        # the simplest choices first: a readable placeholder in messages
+        chooser = patterns.Chooser(pick=partial(_simplest, prefer), repeat=partial(_fewest, prefer))
         try:
-            text = _generate(parsed, prefer)
-        except _CannotGenerate:
+            text = patterns.sample(parsed, chooser)
+        except patterns.CannotGenerate:
             continue
         # Heat's AllowedPattern: re.match, and the match must span the value
         # (an unanchored pattern may match a shorter prefix of what it generated).
@@ -383,50 +381,12 @@ def _strings_matching(pattern: str, limit: int = 3) -> list[str]:
     return out[:limit]
 
 
-class _CannotGenerate(Exception):
-    pass
+def _simplest(prefer: int, options: Sequence[Any]) -> Any:
+    return options[min(prefer, len(options) - 1)]
 
 
-def _generate(parsed: Any, prefer: int) -> str:
-    text = ""
-    for op, arg in parsed:
-        name = str(op)
-        if name == "LITERAL":
-            text += chr(arg)
-        elif name == "NOT_LITERAL":
-            text += "a" if chr(arg) != "a" else "b"
-        elif name == "ANY":
-            text += "x"
-        elif name == "IN":
-            text += _from_class(arg)
-        elif name in ("MAX_REPEAT", "MIN_REPEAT"):
-            low, high, sub = arg
-            count = max(low, min(high, prefer or 1)) if high else low
-            text += "".join(_generate(sub, prefer) for _ in range(count))
-        elif name == "SUBPATTERN":
-            text += _generate(arg[-1], prefer)
-        elif name == "BRANCH":
-            branches = arg[1]
-            text += _generate(branches[min(prefer, len(branches) - 1)], prefer)
-        elif name in ("AT", "ASSERT", "ASSERT_NOT"):
-            continue
-        else:
-            raise _CannotGenerate(name)
-    return text
-
-
-def _from_class(items: Any) -> str:
-    for op, arg in items:
-        name = str(op)
-        if name == "LITERAL":
-            return chr(arg)
-        if name == "RANGE":
-            return chr(arg[0])
-        if name == "CATEGORY":
-            return {"CATEGORY_DIGIT": "1", "CATEGORY_WORD": "a", "CATEGORY_SPACE": " "}.get(str(arg), "a")
-        if name == "NEGATE":
-            return "a"
-    raise _CannotGenerate("IN")
+def _fewest(prefer: int, low: int, high: int) -> int:
+    return max(low, min(high, prefer or 1)) if high else low
 
 
 # --------------------------------------------------------------------------------------------
