@@ -642,6 +642,13 @@ def _produce(
                 result.unchanged.append(job.output)
                 result.digests[job.output] = ""
                 continue
+            if contents is None and target_key is None:
+                # new in the output: nothing to compare, so the bytes need not be read here
+                result.digests[job.output] = ""
+                changed.append(job.output)
+                if staging is not None and not has_errors(result.diagnostics):
+                    staging.add_copy(job.output, source, st.st_mode & 0o7777)
+                continue
             consider(job.output, read_file(source), st.st_mode & 0o7777, target_key, False)
 
         seen: set[tuple[str, str, int, str]] = set()

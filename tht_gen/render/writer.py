@@ -21,6 +21,7 @@ import json
 import os
 import posixpath
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,21 @@ def manifest_store(cache: Path | None, output_root: Path) -> Path | None:
     return cache / f"{key}.json"
 
 
+def _copy_fd(src: int, dst: int) -> None:
+    """Copy what is left of ``src`` to ``dst``, until its end."""
+    if hasattr(os, "sendfile") and sys.platform.startswith("linux"):
+        try:
+            while os.sendfile(dst, src, None, 1 << 24):
+                pass
+            return
+        except OSError:
+            pass  # a file system without sendfile: copy through a buffer
+    while chunk := os.read(src, 1 << 20):
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(dst, view):]
+
+
 class Staging:
     """Files waiting to be moved into the output folder together.
 
@@ -200,6 +216,24 @@ class Staging:
                 os.chmod(target, mode)
         elif not self.creating:
             _keep_mode(safe_join(self.root, relative), target)
+        self.files.append(relative)
+
+    def add_copy(self, relative: str, source: str, mode: int) -> None:
+        """A copied file that is new in the output: the kernel copies it (sendfile),
+        without its bytes passing through Python."""
+        target = os.path.join(self.dir, relative)
+        self._ensure(os.path.dirname(target))
+        src = os.open(source, os.O_RDONLY)
+        try:
+            dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            try:
+                _copy_fd(src, dst)
+            finally:
+                os.close(dst)
+        finally:
+            os.close(src)
+        if mode != 0o666 & ~_umask():
+            os.chmod(target, mode)
         self.files.append(relative)
 
     def add_folder(self, relative: str) -> None:
