@@ -68,6 +68,16 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
+def _tht_gen() -> str:
+    """The tht-gen of this interpreter's environment (a tht-gen elsewhere on PATH may
+    belong to another installation, or fail to import)."""
+    beside = Path(sys.executable).parent / "tht-gen"
+    found = str(beside) if beside.is_file() else shutil.which("tht-gen")
+    if found is None:
+        raise SystemExit("no tht-gen next to this Python nor on PATH: pip install -e . first")
+    return found
+
+
 def scratch_root() -> str | None:
     """tmpfs when there is one: both tools write ~2,000 files a run, and a virtual
     disk's journal otherwise adds more noise than the difference being measured."""
@@ -78,7 +88,7 @@ def scratch_root() -> str | None:
 def bench_render(runs: int) -> list[dict[str, object]]:
     tree = upstream_tree()
     work = Path(tempfile.mkdtemp(prefix="tht-gen-bench-", dir=scratch_root()))
-    tht_gen = shutil.which("tht-gen") or str(Path(sys.executable).parent / "tht-gen")
+    tht_gen = _tht_gen()
     results = []
     try:
         role_sets = {
@@ -163,7 +173,7 @@ def timed_any(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, i
 def bench_lint(runs: int) -> list[dict[str, object]]:
     tree = upstream_tree()
     work = Path(tempfile.mkdtemp(prefix="tht-gen-bench-lint-", dir=scratch_root()))
-    tht_gen = shutil.which("tht-gen") or str(Path(sys.executable).parent / "tht-gen")
+    tht_gen = _tht_gen()
     base_env = dict(os.environ)
     base_env.pop("PYTHONDONTWRITEBYTECODE", None)
     base_env.pop("THT_GEN_TRACE", None)
@@ -192,9 +202,14 @@ def bench_lint(runs: int) -> list[dict[str, object]]:
             }
             # one unmeasured run of each: the page cache and Python's bytecode warm for
             # all alike, and tht-gen's result cache primed for "warm"
-            for argv, env in commands.values():
+            for name, (argv, env) in commands.items():
                 shutil.rmtree(cold_cache, ignore_errors=True)
                 timed_any(argv, rendered, env)
+                if name != "upstream":
+                    # findings exit 1 like a crash would: check that it really linted
+                    out = subprocess.run(argv, cwd=rendered, env=env, capture_output=True, text=True)
+                    if not isinstance(json.loads(out.stdout or "null"), list):
+                        raise RuntimeError(f"{' '.join(argv)} gave no findings list: {out.stderr[-500:]}")
             times: dict[str, list[float]] = {k: [] for k in commands}
             memory: dict[str, list[int]] = {k: [] for k in commands}
             for _ in range(runs):
