@@ -864,3 +864,39 @@ def conditional_keys(template: Template) -> set[str]:
                     if isinstance(branch, dict) and function_call(branch) is None:
                         keys.update(branch)
     return keys
+
+
+# --- a stack on a real, local Heat -------------------------------------------------------------
+
+def outputs_from_local_heat(tree: Path, template: str, environments: list[Path], stack_name: str,
+                            state_dir: Path) -> dict[str, Any]:
+    """Create ``template`` (in ``tree``, with ``environments``) on a Heat of its own
+    (``tht_gen.heat.server`` in ``state_dir``), through ``tht-gen deploy``'s code, and
+    return the stack's outputs; the server is stopped before this returns."""
+    import os
+
+    from tht_gen.heat.availability import quiet_dependencies
+
+    with quiet_dependencies():  # openstacksdk and Heat warn about their own deprecations
+        from tht_gen.deploy.deploy import deploy
+        from tht_gen.heat.server import HeatServer, clouds_yaml
+        from tht_gen.heat.stackinput import build_stack_input
+
+    server = HeatServer(state_dir).start()
+    previous = os.environ.get("OS_CLIENT_CONFIG_FILE")
+    try:
+        config = tree / "clouds.yaml"
+        config.write_text(clouds_yaml("local-heat", server.url), encoding="utf-8")
+        os.environ["OS_CLIENT_CONFIG_FILE"] = str(config)
+        with quiet_dependencies():
+            stack_input = build_stack_input(tree, environments, template=template, include_registry=False)
+            result = deploy(stack_input, cloud="local-heat", stack_name=stack_name, poll_seconds=0.5)
+    finally:
+        if previous is None:
+            os.environ.pop("OS_CLIENT_CONFIG_FILE", None)
+        else:
+            os.environ["OS_CLIENT_CONFIG_FILE"] = previous
+        server.stop()
+    assert result.ok, (result.status, result.reason, result.failed)
+    assert result.output_errors == {}
+    return dict(result.outputs)

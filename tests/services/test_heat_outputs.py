@@ -99,36 +99,12 @@ def _stack_files(tree: Path) -> tuple[Path, Path, dict[str, str]]:
 @pytest.fixture(scope="module")
 def role_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     _require_heat()
-    from tht_gen.heat.availability import quiet_dependencies
-
-    with quiet_dependencies():  # openstacksdk and Heat warn about their own deprecations
-        from tht_gen.deploy.deploy import deploy
-        from tht_gen.heat.server import HeatServer, clouds_yaml
-        from tht_gen.heat.stackinput import build_stack_input
-
     tree = tmp_path_factory.mktemp("services-stack")
     root, environment, services = _stack_files(tree)
-    server = HeatServer(tmp_path_factory.mktemp("heat-server")).start()
-    try:
-        config = tree / "clouds.yaml"
-        config.write_text(clouds_yaml("local-heat", server.url), encoding="utf-8")
-        previous = os.environ.get("OS_CLIENT_CONFIG_FILE")
-        os.environ["OS_CLIENT_CONFIG_FILE"] = str(config)
-        try:
-            with quiet_dependencies():
-                stack_input = build_stack_input(tree, [environment], template=root.name, include_registry=False)
-                result = deploy(stack_input, cloud="local-heat", stack_name="services", poll_seconds=0.5)
-        finally:
-            if previous is None:
-                os.environ.pop("OS_CLIENT_CONFIG_FILE", None)
-            else:
-                os.environ["OS_CLIENT_CONFIG_FILE"] = previous
-        assert result.ok, (result.status, result.reason, result.failed)
-        assert result.output_errors == {}
-        assert set(result.outputs) == set(services)
-        yield result.outputs
-    finally:
-        server.stop()
+    outputs = contract.outputs_from_local_heat(tree, root.name, [environment], "services",
+                                               tmp_path_factory.mktemp("heat-server"))
+    assert set(outputs) == set(services)
+    yield outputs
 
 
 def test_heat_computes_every_service_role_data(role_data: dict[str, dict[str, Any]]) -> None:

@@ -11,7 +11,6 @@ values every node gets.
 
 from __future__ import annotations
 
-import os
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,13 +65,6 @@ def _platform_templates() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def role_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     _require_heat()
-    from tht_gen.heat.availability import quiet_dependencies
-
-    with quiet_dependencies():
-        from tht_gen.deploy.deploy import deploy
-        from tht_gen.heat.server import HeatServer, clouds_yaml
-        from tht_gen.heat.stackinput import build_stack_input
-
     tree = tmp_path_factory.mktemp("platform-stack")
     services = _platform_templates()
     properties = {
@@ -94,27 +86,8 @@ def role_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, di
     (tree / "services").symlink_to(ROOT / "services", target_is_directory=True)
     (tree / "platform.yaml").write_text(yaml.safe_dump(root), encoding="utf-8")
     (tree / "secrets.yaml").write_text(yaml.safe_dump({"parameter_defaults": secrets}), encoding="utf-8")
-    server = HeatServer(tmp_path_factory.mktemp("heat-server")).start()
-    try:
-        config = tree / "clouds.yaml"
-        config.write_text(clouds_yaml("local-heat", server.url), encoding="utf-8")
-        previous = os.environ.get("OS_CLIENT_CONFIG_FILE")
-        os.environ["OS_CLIENT_CONFIG_FILE"] = str(config)
-        try:
-            with quiet_dependencies():
-                stack_input = build_stack_input(tree, [tree / "secrets.yaml"], template="platform.yaml",
-                                                include_registry=False)
-                result = deploy(stack_input, cloud="local-heat", stack_name="platform", poll_seconds=0.5)
-        finally:
-            if previous is None:
-                os.environ.pop("OS_CLIENT_CONFIG_FILE", None)
-            else:
-                os.environ["OS_CLIENT_CONFIG_FILE"] = previous
-        assert result.ok, (result.status, result.reason, result.failed)
-        assert result.output_errors == {}
-        yield result.outputs
-    finally:
-        server.stop()
+    yield contract.outputs_from_local_heat(tree, "platform.yaml", [tree / "secrets.yaml"], "platform",
+                                           tmp_path_factory.mktemp("heat-server"))
 
 
 def _settings(role_data: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:

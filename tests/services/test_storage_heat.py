@@ -103,13 +103,6 @@ PARAMETERS = {
 @pytest.fixture(scope="module")
 def role_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     _require_heat()
-    from tht_gen.heat.availability import quiet_dependencies
-
-    with quiet_dependencies():
-        from tht_gen.deploy.deploy import deploy
-        from tht_gen.heat.server import HeatServer, clouds_yaml
-        from tht_gen.heat.stackinput import build_stack_input
-
     tree = tmp_path_factory.mktemp("storage-stack")
     properties = {
         "ServiceData": {"net_cidr_map": {"internal_api": ["172.16.2.0/24"]}},
@@ -130,25 +123,8 @@ def role_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, di
     (tree / "storage.yaml").write_text(yaml.safe_dump(root), encoding="utf-8")
     (tree / "values.yaml").write_text(yaml.safe_dump({"parameter_defaults": {**secrets, **PARAMETERS}}),
                                       encoding="utf-8")
-    server = HeatServer(tmp_path_factory.mktemp("heat-server")).start()
-    previous = os.environ.get("OS_CLIENT_CONFIG_FILE")
-    try:
-        config = tree / "clouds.yaml"
-        config.write_text(clouds_yaml("local-heat", server.url), encoding="utf-8")
-        os.environ["OS_CLIENT_CONFIG_FILE"] = str(config)
-        with quiet_dependencies():
-            stack_input = build_stack_input(tree, [tree / "values.yaml"], template="storage.yaml",
-                                            include_registry=False)
-            result = deploy(stack_input, cloud="local-heat", stack_name="storage", poll_seconds=0.5)
-        assert result.ok, (result.status, result.reason, result.failed)
-        assert result.output_errors == {}
-        yield result.outputs
-    finally:
-        if previous is None:
-            os.environ.pop("OS_CLIENT_CONFIG_FILE", None)
-        else:
-            os.environ["OS_CLIENT_CONFIG_FILE"] = previous
-        server.stop()
+    yield contract.outputs_from_local_heat(tree, "storage.yaml", [tree / "values.yaml"], "storage",
+                                           tmp_path_factory.mktemp("heat-server"))
 
 
 def test_heat_computes_the_role_data_the_contract_predicts(role_data: dict[str, dict[str, Any]]) -> None:
