@@ -66,6 +66,29 @@ def test_library_passes_lint_heat(deployment: Deployment) -> None:
     assert result.placeholders == {}
 
 
+@pytest.mark.usefixtures("needs_heat", "needs_sdk")
+def test_library_lint_heat_finds_a_typo_three_stacks_down(deployment: Deployment, tmp_path: Path) -> None:
+    """overcloud.yaml -> the role's service chain -> its ResourceChain -> the NTP service: a
+    misspelt get_param there passes Heat's own validate and preview, and lint --heat finds it
+    at its line."""
+    import shutil
+
+    from tht_gen.heat import validate_tree
+
+    tree = tmp_path / "tree"
+    shutil.copytree(deployment.tree, tree, symlinks=True)
+    ntp = tree / "services/time/ntp.yaml"
+    text = ntp.read_text(encoding="utf-8")
+    assert text.count("{get_param: NtpServer}") == 1
+    ntp.write_text(text.replace("{get_param: NtpServer}", "{get_param: NtpServr}"), encoding="utf-8")
+    line = next(i for i, row in enumerate(ntp.read_text().splitlines(), 1) if "NtpServr" in row)
+    environments = [tree / e.relative_to(deployment.tree) for e in deployment.environments]
+    result = validate_tree(tree, environments)
+    found = [d for d in result.diagnostics if "NtpServr" in d.message]
+    assert found and not result.ok
+    assert {(d.location.file, d.location.line) for d in found} == {("services/time/ntp.yaml", line)}
+
+
 def test_library_deploys_scales_and_deletes(deployment: Deployment, cloud: str, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     args = ["deploy", "--cloud", cloud, "--stack", "overcloud", "-p", deployment.tree, "-q"]
     for env in deployment.environments:
