@@ -118,3 +118,15 @@ def test_version(run_cli: RunCli) -> None:
 def test_no_command_prints_help_and_exits_2(run_cli: RunCli) -> None:
     code, _, err = run_cli()
     assert code == 2 and "examples:" in err and "COMMAND" in err
+
+
+@pytest.mark.parametrize("path", [p for p, _ in SUBCOMMANDS], ids=" ".join)
+def test_a_run_builds_only_its_command_and_it_reads_the_same(path: tuple[str, ...]) -> None:
+    """tht-gen registers only the command it runs (start-up time); its help and options must be
+    those of the whole command line."""
+    lone = build_parser(path[0])
+    assert set(_subcommands(lone)) == {path[0]}
+    whole, alone = ROOT, lone
+    for word in path:
+        whole, alone = _subcommands(whole)[word], _subcommands(alone)[word]
+    assert alone.format_help() == whole.format_help()
