@@ -184,7 +184,7 @@ class _State:
 @dataclass
 class _Outcome:
     index: int
-    text: str | None
+    data: bytes | None  # the rendered file, encoded once, here, for its digest and the parent
     digest: str | None
     newly_checked: bool = False
     # (rule, file, line, column, message, origin file, origin line)
@@ -237,8 +237,8 @@ def _render_job(index: int) -> _Outcome:
         return outcome
     finally:
         outcome.undefined = envmod.stop_recording()
-    outcome.text = text
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    outcome.data = text.encode("utf-8")
+    digest = hashlib.sha256(outcome.data).hexdigest()
     outcome.digest = digest
     if digest not in state.known_good:
         error = check_syntax(text)
@@ -607,12 +607,12 @@ def _produce(
     outcomes = runner.results()
 
     def consider(output: str, data: bytes, mode: int | None, target_key: StatKey | None,
-                 rendered: bool) -> None:
+                 rendered: bool, known_digest: str | None = None) -> None:
         if contents is not None:
             contents[output] = data
         # Copies are tracked by stat alone; only rendered files need a digest
         # to tell a new rendering from the file on disk without reading it.
-        new_digest = digest(data) if rendered else ""
+        new_digest = (known_digest or digest(data)) if rendered else ""
         result.digests[output] = new_digest
         if target_key is not None:
             known = manifest.known_digest(output, target_key) if rendered else None
@@ -697,13 +697,13 @@ def _produce(
             recorded_uses = [list(vars(u).values()) for u in outcome.undefined]
             if job.output in result.inputs:
                 result.inputs[job.output][1] = recorded_uses
-            if outcome.text is not None:
+            if outcome.data is not None:
                 if outcome.newly_checked and outcome.digest:
                     new_good.append(outcome.digest)
                 target_key = stat_key(os.path.join(out_dir, job.output)) if out_exists else None
                 target_keys[job.output] = target_key
-                data = outcome.text.encode("utf-8")
-                consider(job.output, data, None, target_key, True)
+                data = outcome.data
+                consider(job.output, data, None, target_key, True, outcome.digest)
                 # Kept the second time the same content is rendered (its digest was
                 # checked by an earlier run): a one-off render pays nothing for the store.
                 if not outcome.problems and not outcome.newly_checked and job.output in result.inputs:
