@@ -23,38 +23,9 @@ def is_parameter_type(value: Any) -> bool:
 
 
 @dataclass(frozen=True)
-class Parameter:
-    name: str
-    definition: Any  # the mapping as written (may be malformed: rules check)
-    path: Path
+class _Entry:
+    """One named entry of a template section, as written (it may be malformed: rules check)."""
 
-    @property
-    def is_mapping(self) -> bool:
-        return isinstance(self.definition, dict)
-
-    @property
-    def type(self) -> Any:
-        return self.definition.get("type") if self.is_mapping else None
-
-    @property
-    def has_default(self) -> bool:
-        return self.is_mapping and self.definition.get("default") is not None
-
-    @property
-    def default(self) -> Any:
-        return self.definition.get("default") if self.is_mapping else None
-
-    @property
-    def hidden(self) -> bool:
-        return self.is_mapping and self.definition.get("hidden") is True
-
-    @property
-    def constraints(self) -> Any:
-        return self.definition.get("constraints") if self.is_mapping else None
-
-
-@dataclass(frozen=True)
-class Resource:
     name: str
     definition: Any
     path: Path
@@ -63,20 +34,46 @@ class Resource:
     def is_mapping(self) -> bool:
         return isinstance(self.definition, dict)
 
+    def get(self, key: str) -> Any:
+        """The entry's ``key``, or None when absent or when the entry is not a mapping."""
+        return self.definition.get(key) if self.is_mapping else None
+
+
+class Parameter(_Entry):
     @property
     def type(self) -> Any:
-        return self.definition.get("type") if self.is_mapping else None
+        return self.get("type")
+
+    @property
+    def has_default(self) -> bool:
+        return self.get("default") is not None
+
+    @property
+    def default(self) -> Any:
+        return self.get("default")
+
+    @property
+    def hidden(self) -> bool:
+        return self.get("hidden") is True
+
+    @property
+    def constraints(self) -> Any:
+        return self.get("constraints")
+
+
+class Resource(_Entry):
+    @property
+    def type(self) -> Any:
+        return self.get("type")
 
     @property
     def properties(self) -> Any:
-        return self.definition.get("properties") if self.is_mapping else None
+        return self.get("properties")
 
     @property
     def depends_on(self) -> list[tuple[str, Path]]:
         """Literal resource names in ``depends_on`` with their paths."""
-        if not self.is_mapping:
-            return []
-        value = self.definition.get("depends_on")
+        value = self.get("depends_on")
         base = (*self.path, "depends_on")
         if isinstance(value, str):
             return [(value, base)]
@@ -86,26 +83,17 @@ class Resource:
 
     @property
     def condition(self) -> Any:
-        return self.definition.get("condition") if self.is_mapping else None
+        return self.get("condition")
 
 
-@dataclass(frozen=True)
-class Output:
-    name: str
-    definition: Any
-    path: Path
-
-    @property
-    def is_mapping(self) -> bool:
-        return isinstance(self.definition, dict)
-
+class Output(_Entry):
     @property
     def value(self) -> Any:
-        return self.definition.get("value") if self.is_mapping else None
+        return self.get("value")
 
     @property
     def condition(self) -> Any:
-        return self.definition.get("condition") if self.is_mapping else None
+        return self.get("condition")
 
 
 @dataclass(frozen=True)
