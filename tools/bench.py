@@ -54,18 +54,32 @@ sys.path.insert(0, str(ROOT))
 from tests.upstream import all_roles_file, upstream_tree  # noqa: E402
 
 
-def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one command; raises if it fails."""
+def timed(argv: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one command; raises if it exits with a code not
+    in ``ok`` (a linter reporting findings exits 1)."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     stderr = proc.stderr.read().decode() if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {stderr[-1000:]}")
+    code = os.waitstatus_to_exitcode(status)
+    if code not in ok:
+        raise RuntimeError(f"{' '.join(argv)} failed ({code}): {stderr[-1000:]}")
     return elapsed, usage.ru_maxrss
+
+
+def summary(row: dict[str, object], times: dict[str, list[float]], memory: dict[str, list[int]]) -> dict[str, object]:
+    """``row`` with each scenario's median seconds, peak MiB and ratio to upstream's median."""
+    upstream_median = statistics.median(times["upstream"])
+    for key in times:
+        median = statistics.median(times[key])
+        row[f"{key}_s"] = round(median, 3)
+        row[f"{key}_mib"] = round(max(memory[key]) / 1024, 1)
+        if key != "upstream":
+            row[f"{key}_x"] = round(upstream_median / median, 1)
+    print(json.dumps(row), file=sys.stderr)
+    return row
 
 
 def _tht_gen() -> str:
@@ -140,34 +154,10 @@ def bench_render(runs: int) -> list[dict[str, object]]:
                     memory[key].append(rss)
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(cold_cache, ignore_errors=True)
-            row: dict[str, object] = {"roles": label, "runs": count}
-            upstream_median = statistics.median(times["upstream"])
-            for key in times:
-                median = statistics.median(times[key])
-                row[f"{key}_s"] = round(median, 3)
-                row[f"{key}_mib"] = round(max(memory[key]) / 1024, 1)
-                if key != "upstream":
-                    row[f"{key}_x"] = round(upstream_median / median, 1)
-            results.append(row)
-            print(json.dumps(row), file=sys.stderr)
+            results.append(summary({"roles": label, "runs": count}, times, memory))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return results
-
-
-def timed_any(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one command, whatever its exit code (a linter
-    reporting findings exits 1); raises only if it crashed."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise RuntimeError(f"{' '.join(argv)} failed ({code}): {stderr[-1000:]}")
-    return elapsed, usage.ru_maxrss
 
 
 def bench_lint(runs: int) -> list[dict[str, object]]:
@@ -204,7 +194,7 @@ def bench_lint(runs: int) -> list[dict[str, object]]:
             # all alike, and tht-gen's result cache primed for "warm"
             for name, (argv, env) in commands.items():
                 shutil.rmtree(cold_cache, ignore_errors=True)
-                timed_any(argv, rendered, env)
+                timed(argv, rendered, env, ok=(0, 1))
                 if name != "upstream":
                     # findings exit 1 like a crash would: check that it really linted
                     out = subprocess.run(argv, cwd=rendered, env=env, capture_output=True, text=True)
@@ -215,19 +205,10 @@ def bench_lint(runs: int) -> list[dict[str, object]]:
             for _ in range(runs):
                 for key, (argv, env) in commands.items():
                     shutil.rmtree(cold_cache, ignore_errors=True)
-                    seconds, rss = timed_any(argv, rendered, env)
+                    seconds, rss = timed(argv, rendered, env, ok=(0, 1))
                     times[key].append(seconds)
                     memory[key].append(rss)
-            row: dict[str, object] = {"tree": label, "files": files, "runs": runs}
-            upstream_median = statistics.median(times["upstream"])
-            for key in commands:
-                median = statistics.median(times[key])
-                row[f"{key}_s"] = round(median, 3)
-                row[f"{key}_mib"] = round(max(memory[key]) / 1024, 1)
-                if key != "upstream":
-                    row[f"{key}_x"] = round(upstream_median / median, 1)
-            results.append(row)
-            print(json.dumps(row), file=sys.stderr)
+            results.append(summary({"tree": label, "files": files, "runs": runs}, times, memory))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return results
