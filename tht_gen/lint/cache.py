@@ -19,31 +19,6 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-
-# The code whose behaviour the cached results reflect.
-_FORMAT = 1
-
-
-def code_fingerprint() -> str:
-    """Changes whenever a source file of tht_gen changes (size or modification time).
-
-    The whole package, not the lint folder alone: rules use checks, schemas,
-    the upgrade step rules and the renderer's name checks, and a stale cache
-    that survives a fix in one of them reports what is no longer true.
-    """
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{__version__}:{_FORMAT}".encode())
-    paths = sorted(p for pattern in ("*.py", "*.json") for p in package.rglob(pattern)
-                   if "_library" not in p.parts and "__pycache__" not in p.parts)
-    for path in paths:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        digest.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns};".encode())
-    return digest.hexdigest()
-
 
 def content_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()

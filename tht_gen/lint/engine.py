@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..codeversion import code_fingerprint
 from ..diagnostics import Diagnostic, Location, Report, Severity, UserError
 from ..forking import fork_is_safe
 from ..model.classify import FileKind, classify, may_need_model
 from ..yamlio import Document, YamlSyntaxError, check_syntax, compose_document, load_document
-from .cache import ResultCache, code_fingerprint, content_digest
+from .cache import ResultCache, content_digest
 from .config import CONFIG_NAME, LintConfig, find_config, load_config
 from .reach import LINKS, entry_points, links, reachable
 from .rules import RULES, FileContext, Finding, Rule, Tree, TreeFacts, TreeRule, lookup

@@ -4,10 +4,10 @@ The manifest (:mod:`.writer`) lets a render skip files already up to date in
 the folder it writes to. This store does the same across folders, as ccache
 does for compilers: a rendered file is kept under the key of its inputs
 (:func:`.fingerprint.job_keys`: the template with everything it includes, the
-data it was given, the versions of tht-gen and jinja2) and of the renderer's
-own code, so rendering the same tree into a new folder (a fresh CI checkout,
-another branch's output, ``-o`` somewhere else) reads files instead of
-rendering them. Only files that rendered without error and parsed as YAML are
+data it was given, the versions of tht-gen and jinja2) and of tht-gen's own
+code (:func:`tht_gen.codeversion.code_fingerprint`), so rendering the same tree
+into a new folder (a fresh CI checkout, another branch's output, ``-o``
+somewhere else) reads files instead of rendering them. Only files that rendered without error and parsed as YAML are
 kept, with the undefined-variable uses seen while rendering them, which are
 reported again on a hit exactly as a render would report them. A file is
 kept the second time the same content is rendered (an earlier run has
@@ -28,23 +28,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..codeversion import code_fingerprint
+
 MAX_BYTES = 256 * 1024 * 1024
 # Pruning scans the whole store; once a day is enough for a bound this loose.
 _PRUNE_EVERY_SECONDS = 24 * 3600
 _FORMAT = b"tht-gen-output 1\n"
-
-
-def _code_fingerprint() -> str:
-    """Changes when the renderer's code does (filters, undefined handling, checks)."""
-    folder = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        digest.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns};".encode())
-    return digest.hexdigest()
 
 
 class OutputStore:
@@ -52,7 +41,7 @@ class OutputStore:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.salt = _code_fingerprint() if folder is not None else ""
+        self.salt = code_fingerprint() if folder is not None else ""
         self.written = 0
 
     def _path(self, key: str) -> Path:
