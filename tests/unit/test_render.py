@@ -262,9 +262,9 @@ def test_the_output_store_keeps_the_most_recently_used_files(tmp_path: Path) -> 
     store = OutputStore(tmp_path / "store")
     (tmp_path / "store").mkdir()
     for i in range(4):
-        store.put(f"key{i}", b"x" * 1000, [])
+        store.put(f"key{i}", b"x" * 1000, [], "digest")
         os.utime(store._path(f"key{i}"), (1000 + i, 1000 + i))
-    assert store.get("key0") == (b"x" * 1000, [])  # used now: the newest
+    assert store.get("key0") == (b"x" * 1000, [], "digest")  # used now: the newest
     assert store.prune(2500, force=True) == 2
     assert [store.get(f"key{i}") is not None for i in range(4)] == [True, False, False, True]
     assert store.get(None) is None and OutputStore(None).get("key0") is None

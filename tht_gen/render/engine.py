@@ -570,7 +570,7 @@ def _produce(
         runner = _Runner(state, jobs, len(order))
         _trace("runner started early")
     avoided_uses: list[tuple[Job, list[envmod.UndefinedUse]]] = []
-    reused: list[tuple[Job, bytes, list[Any]]] = []
+    reused: list[tuple[Job, bytes, list[Any], str]] = []
     if manifest.store is not None or store.folder is not None:
         keys = job_keys(state.env, plan.rendered, state.sources, lambda job: _context(state, job))
         remaining = []
@@ -666,14 +666,14 @@ def _produce(
         new_good: list[str] = []
         total = len(plan.rendered)
         done = result.avoided
-        for job, data, stored_uses in reused:
+        for job, data, stored_uses, stored_digest in reused:
             done += 1
             if progress:
                 progress(done, total)
             record_undefined(job, [envmod.UndefinedUse(*u) for u in stored_uses])
             target_key = stat_key(os.path.join(out_dir, job.output)) if out_exists else None
             target_keys[job.output] = target_key
-            consider(job.output, data, None, target_key, True)
+            consider(job.output, data, None, target_key, True, stored_digest)
         _trace("copies handled")
         for outcome in outcomes:
             done += 1
@@ -707,7 +707,7 @@ def _produce(
                 # Kept the second time the same content is rendered (its digest was
                 # checked by an earlier run): a one-off render pays nothing for the store.
                 if not outcome.problems and not outcome.newly_checked and job.output in result.inputs:
-                    store.put(result.inputs[job.output][0], data, recorded_uses)
+                    store.put(result.inputs[job.output][0], data, recorded_uses, outcome.digest)
     finally:
         outcomes.close()
         runner.close()

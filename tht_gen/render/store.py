@@ -33,7 +33,7 @@ from ..codeversion import code_fingerprint
 MAX_BYTES = 256 * 1024 * 1024
 # Pruning scans the whole store; once a day is enough for a bound this loose.
 _PRUNE_EVERY_SECONDS = 24 * 3600
-_FORMAT = b"tht-gen-output 1\n"
+_FORMAT = b"tht-gen-output 2\n"
 
 
 class OutputStore:
@@ -59,7 +59,8 @@ class OutputStore:
         except OSError:
             return True
 
-    def get(self, key: str | None) -> tuple[bytes, list[Any]] | None:
+    def get(self, key: str | None) -> tuple[bytes, list[Any], str] | None:
+        """(the file, its undefined-variable uses, its sha256) for ``key``, or None."""
         if self.folder is None or key is None:
             return None
         path = self._path(key)
@@ -74,26 +75,28 @@ class OutputStore:
         if header_end < 0:
             return None
         try:
-            uses = json.loads(raw[len(_FORMAT):header_end])
-        except ValueError:
+            header = json.loads(raw[len(_FORMAT):header_end])
+            uses, digest = header["uses"], header["sha256"]
+        except (ValueError, KeyError, TypeError):
             return None
-        if not isinstance(uses, list):
+        if not isinstance(uses, list) or not isinstance(digest, str):
             return None
         try:  # recently used: pruning keeps it
             os.utime(path)
         except OSError:
             pass
-        return raw[header_end + 1:], uses
+        return raw[header_end + 1:], uses, digest
 
-    def put(self, key: str | None, data: bytes, uses: list[Any]) -> None:
-        if self.folder is None or key is None:
+    def put(self, key: str | None, data: bytes, uses: list[Any], digest: str | None) -> None:
+        """Keep ``data`` (whose sha256 is ``digest``, as the renderer computed it)."""
+        if self.folder is None or key is None or digest is None:
             return
         path = self._path(key)
         try:
             path.parent.mkdir(exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             with open(tmp, "wb") as handle:
-                handle.write(_FORMAT + json.dumps(uses).encode() + b"\n" + data)
+                handle.write(_FORMAT + json.dumps({"uses": uses, "sha256": digest}).encode() + b"\n" + data)
             os.replace(tmp, path)
             self.written += 1
         except OSError:
