@@ -29,7 +29,10 @@ def test_wheel_renders_the_shipped_library_from_any_folder(tmp_path: Path) -> No
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
     installed = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", str(wheel)],
+        # --ignore-installed: a tht-gen in the system site packages (the Quick start
+        # installs one there) would otherwise count as already installed
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--ignore-installed",
+         str(wheel)],
         capture_output=True, text=True,
     )
     assert installed.returncode == 0, installed.stderr[-2000:]
