@@ -53,13 +53,13 @@ class _Tracer:
     def __init__(self, root: Path, roles_data: Any, network_data: Any) -> None:
         from ..library import resolve_library
         from ..render import engine
-        from ..render.data import load_tree_data
+        from ..render.data import DEFAULT_NETWORK_DATA, DEFAULT_ROLES_DATA, load_tree_data
         from ..render.environment import TreeEnvironment
 
         library = resolve_library(root)
         base = library.root
-        roles_path = engine._resolve_data_path(base, roles_data, (engine.DEFAULT_ROLES_DATA,), True)
-        networks_path = engine._resolve_data_path(base, network_data, engine.DEFAULT_NETWORK_DATA,
+        roles_path = engine._resolve_data_path(base, roles_data, (DEFAULT_ROLES_DATA,), True)
+        networks_path = engine._resolve_data_path(base, network_data, DEFAULT_NETWORK_DATA,
                                                   True)
         data = load_tree_data(roles_path, os.fspath(roles_path), networks_path,
                               os.fspath(networks_path))

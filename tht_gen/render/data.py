@@ -16,6 +16,11 @@ from typing import Any
 from ..diagnostics import Diagnostic, Location, Severity, UserError
 from ..yamlio import YamlSyntaxError, compose_document, load_data
 
+DEFAULT_ROLES_DATA = "roles_data.yaml"
+# Our library's name first; upstream 18.0.0's default second, so that a
+# bare ``tht-gen render -p <upstream tree>`` matches its own tool.
+DEFAULT_NETWORK_DATA = ("network_data.yaml", "network-data-samples/default-network-isolation.yaml")
+
 # Upstream adds these tags from a role's name when the role lacks them, with
 # a deprecation warning; templates rely on the tags, so we keep doing it.
 _IMPLICIT_TAGS: tuple[tuple[tuple[str, ...], str], ...] = (

@@ -13,12 +13,13 @@ from typing import Any
 
 import jinja2
 
+from ..cachedir import cache_dir
 from ..diagnostics import Diagnostic, Location, Severity, UserError, display_path, has_errors
 from ..forking import fork_is_safe
 from ..library import Library, resolve_library
 from ..yamlio import YamlSyntaxError, check_syntax, load_data
 from . import environment as envmod
-from .data import TreeData, load_tree_data
+from .data import DEFAULT_NETWORK_DATA, DEFAULT_ROLES_DATA, TreeData, load_tree_data
 from .errors import source_of_output_line, template_position
 from .fingerprint import job_keys
 from .plan import Job, Plan, make_plan
@@ -51,10 +52,6 @@ def _trace(label: str) -> None:
         import sys
         print(f"[trace {os.getpid()}] {time.perf_counter() - _T0:7.3f} {label}", file=sys.stderr)
 
-DEFAULT_ROLES_DATA = "roles_data.yaml"
-# Our library's name first; upstream 18.0.0's default second, so that a
-# bare ``tht-gen render -p <upstream tree>`` matches its own tool.
-DEFAULT_NETWORK_DATA = ("network_data.yaml", "network-data-samples/default-network-isolation.yaml")
 
 # Below this many rendered files a process pool costs more than it saves.
 PARALLEL_MIN_JOBS = 48
@@ -263,7 +260,7 @@ def _for(job: Job) -> str:
 
 
 def _checked_store() -> Path | None:
-    folder = envmod.cache_dir("checked")
+    folder = cache_dir("checked")
     return folder / f"yaml-{_yaml_version()}.txt" if folder else None
 
 
@@ -499,7 +496,7 @@ def _render_into(
     if has_errors(result.diagnostics):
         return
 
-    manifest = Manifest.load(manifest_store(envmod.cache_dir("manifests"), out_root)
+    manifest = Manifest.load(manifest_store(cache_dir("manifests"), out_root)
                              if use_cache else None)
     if clean:
         _clean(result, plan, base, out_root, manifest)
@@ -531,7 +528,7 @@ def _render_into(
                    key=lambda i: -_cost(plan.rendered[i], sources, roles_count))
     writing = not (check or dry_run)
     staging = Staging(out_root) if writing else None
-    store = OutputStore(envmod.cache_dir("outputs") if use_cache else None)
+    store = OutputStore(cache_dir("outputs") if use_cache else None)
     try:
         _produce(result, plan, base, out_root, state, order, jobs, strict, manifest, staging,
                  keep_contents, progress, checked_store, known_good, store)

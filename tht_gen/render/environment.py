@@ -11,7 +11,6 @@ folder, so that compiled templates are shared across the whole run.
 from __future__ import annotations
 
 import hashlib
-import os
 import posixpath
 import re
 import sys
@@ -21,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from .. import __version__
+from ..cachedir import cache_dir
 
 
 @dataclass(frozen=True)
@@ -123,27 +122,6 @@ class RecordingUndefined(jinja2.Undefined):
     def __len__(self) -> int:
         self._record()
         return 0
-
-
-def _cache_root() -> Path | None:
-    explicit = os.environ.get("THT_GEN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "tht-gen"
-
-
-def cache_dir(kind: str) -> Path | None:
-    """A writable folder in the user's cache for ``kind``, or None if there is none."""
-    root = _cache_root()
-    if root is None:
-        return None
-    folder = root / f"{kind}-{__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK) else None
 
 
 class TreeEnvironment(jinja2.Environment):

@@ -292,14 +292,14 @@ def _data_path(tree: TemplateTree, base_path: Any, given: Any, defaults: Sequenc
 
 
 def _roles_definition(tree: TemplateTree, base_path: Any, roles_data: Any) -> list[dict[str, Any]]:
-    from ..render.engine import DEFAULT_ROLES_DATA
+    from ..render.data import DEFAULT_ROLES_DATA
 
     roles = _load_list(tree, _data_path(tree, base_path, roles_data, (DEFAULT_ROLES_DATA,)))
     return [r for r in roles if isinstance(r.get("name"), str)]
 
 
 def _networks_definition(tree: TemplateTree, base_path: Any, network_data: Any) -> list[dict[str, Any]]:
-    from ..render.engine import DEFAULT_NETWORK_DATA
+    from ..render.data import DEFAULT_NETWORK_DATA
 
     path = _data_path(tree, base_path, network_data, DEFAULT_NETWORK_DATA)
     if not path.exists():

@@ -88,7 +88,7 @@ def _stop_unused() -> None:
 
 
 def _answer_store() -> Path | None:
-    from ..render.environment import cache_dir
+    from ..cachedir import cache_dir
 
     version = _installed_version()
     folder = cache_dir("ansible") if version else None

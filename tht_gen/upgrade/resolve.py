@@ -221,7 +221,8 @@ def _done(result: Resolution, started: float) -> Resolution:
 
 def _load_roles(root: Path, explicit_base: bool, roles_data: str | os.PathLike[str] | None) -> list[dict[str, Any]]:
     """The roles data the tree is rendered with, found as ``tht-gen render`` finds it."""
-    from ..render.engine import DEFAULT_ROLES_DATA, _resolve_data_path
+    from ..render.data import DEFAULT_ROLES_DATA
+    from ..render.engine import _resolve_data_path
     from ..yamlio import load_data
 
     path = _resolve_data_path(root, roles_data, (DEFAULT_ROLES_DATA,), explicit_base)

@@ -23,7 +23,7 @@ from ...diagnostics import Severity
 from ...model.classify import FileKind
 from ...model.networks import NetworkData, VipData, looks_like_vip_data
 from ...model.roles import RolesData
-from ...render.engine import DEFAULT_NETWORK_DATA, DEFAULT_ROLES_DATA
+from ...render.data import DEFAULT_NETWORK_DATA, DEFAULT_ROLES_DATA
 from .base import FileContext, Finding, Rule, TreeFacts, TreeRule
 
 all_checks()  # registers the check functions
