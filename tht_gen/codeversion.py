@@ -9,6 +9,7 @@ release never reads results an older version wrote.
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cache
 from pathlib import Path
 
@@ -28,12 +29,19 @@ def code_fingerprint() -> str:
     """
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256(f"{__version__}:{_FORMAT}".encode())
-    paths = sorted(p for pattern in ("*.py", "*.json") for p in package.rglob(pattern)
-                   if "_library" not in p.parts and "__pycache__" not in p.parts)
-    for path in paths:
+    found: list[tuple[str, str]] = []
+    # os.walk rather than Path.rglob: every command with a cache starts with
+    # this, and the shipped library (thousands of templates, not code) is never
+    # entered at all.
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = [d for d in dirs if d not in ("_library", "__pycache__")]
+        relative = os.path.relpath(folder, package)
+        found.extend((relative, name) for name in files if name.endswith((".py", ".json")))
+    for relative, name in sorted(found):
         try:
-            st = path.stat()
+            st = os.stat(os.path.join(package, relative, name))
         except OSError:
             continue
-        digest.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns};".encode())
+        shown = name if relative == "." else f"{relative}/{name}"
+        digest.update(f"{shown}:{st.st_size}:{st.st_mtime_ns};".encode())
     return digest.hexdigest()
