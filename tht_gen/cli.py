@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .diagnostics import Diagnostic, UserError
+from .gctune import fewer_collections
 
 
 def _command_modules(only: str | None = None) -> list[str]:
@@ -180,6 +181,13 @@ def _command_word(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A command is one short batch job: collect garbage rarely from the start
+    # (imports included), as lint and render do for their own runs.
+    with fewer_collections():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser(_command_word(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
