@@ -126,10 +126,36 @@ def test_parallel_run_equals_serial_run(tmp_tree: TreeFactory) -> None:
     files["env.yaml"] = "parameter_defaults:\n  Nobody: 1\n"
     root = tmp_tree(files)
     serial = lint([root], jobs=1, config=LintConfig())
-    parallel = lint([root], jobs=2, config=LintConfig())
+    parallel = lint([root], jobs=2, config=LintConfig())       # from the cache, in workers
     assert serial.diagnostics == parallel.diagnostics
     assert len(serial.diagnostics) == 23
     assert sorted(serial.checked) == sorted(parallel.checked)
+    for jobs in (2, 3, 8):                                      # linted afresh, in workers
+        fresh = lint([root], jobs=jobs, config=LintConfig(), cache=False)
+        assert fresh.diagnostics == serial.diagnostics and fresh.kinds == serial.kinds
+
+
+def test_a_worker_that_dies_fails_the_run(tmp_tree: TreeFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results of a child that stopped half-way are never taken as complete."""
+    import os
+    import time
+
+    from tht_gen.lint.rules import RULES
+
+    root = tmp_tree({f"t{i:03}.yaml": H + f"description: {i}\n" for i in range(150)})
+    parent = os.getpid()
+    rule = RULES["H301"]
+    original = rule.check
+
+    def check(self, ctx):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            os._exit(3)  # a worker killed in the middle of its batch
+        time.sleep(0.002)  # the parent lints slowly: every worker gets a batch
+        return original(self, ctx)
+
+    monkeypatch.setattr(rule, "check", check)
+    with pytest.raises(RuntimeError, match="a lint worker failed: worker died"):
+        lint([root], jobs=3, config=LintConfig(), cache=False)
 
 
 def test_source_tree_is_rendered_in_memory_with_origins(tmp_tree: TreeFactory) -> None:
@@ -199,14 +225,15 @@ def test_cache_gives_the_same_findings_and_follows_changes(tmp_tree: TreeFactory
     root = tmp_tree({"t.yaml": BROKEN, "u.yaml": H, "env.yaml": "parameter_defaults:\n  X: 1\n"})
     cold = lint([root], config=LintConfig())
     loads = []
-    original = cache_module.ResultCache.get
+    original = cache_module.ResultCache.has
 
-    def counting_get(self, relative, digest):  # type: ignore[no-untyped-def]
+    def counting_has(self, relative, digest):  # type: ignore[no-untyped-def]
         found = original(self, relative, digest)
-        loads.append((relative, found is not None))
+        loads.append((relative, found))
         return found
 
-    cache_module.ResultCache.get = counting_get  # type: ignore[method-assign]
+    # every lookup, and whether it found the file's results (3 files: linted in this process)
+    cache_module.ResultCache.has = counting_has  # type: ignore[method-assign]
     try:
         warm = lint([root], config=LintConfig())
         assert warm.diagnostics == cold.diagnostics and sorted(warm.checked) == sorted(cold.checked)
@@ -227,6 +254,6 @@ def test_cache_gives_the_same_findings_and_follows_changes(tmp_tree: TreeFactory
         lint([root], config=LintConfig())
         assert all(not hit for _, hit in loads)
     finally:
-        cache_module.ResultCache.get = original  # type: ignore[method-assign]
+        cache_module.ResultCache.has = original  # type: ignore[method-assign]
     assert lint([root], config=LintConfig(), cache=False).diagnostics == \
         lint([root], config=LintConfig()).diagnostics

@@ -44,6 +44,10 @@ class ResultCache:
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == fingerprint:
             self.entries = stored[1]
 
+    def has(self, relative: str, digest: bytes) -> bool:
+        entry = self.entries.get(relative)
+        return entry is not None and entry[0] == digest
+
     def get(self, relative: str, digest: bytes) -> Any:
         entry = self.entries.get(relative)
         return entry[1] if entry is not None and entry[0] == digest else None

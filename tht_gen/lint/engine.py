@@ -24,6 +24,7 @@ from typing import Any
 from ..codeversion import code_fingerprint
 from ..diagnostics import Diagnostic, Location, Report, Severity, UserError
 from ..forking import fork_is_safe
+from ..gctune import fewer_collections
 from ..model.classify import FileKind, classify, may_need_model
 from ..yamlio import Document, YamlSyntaxError, check_syntax, compose_document, load_document
 from .cache import ResultCache, content_digest
@@ -153,7 +154,7 @@ class _Job:
     rules: list[Rule]
     tree_rules: list[TreeRule]
     config: LintConfig
-    texts: list[str | None] | None = None  # each item's text, when already read
+    caches: list[ResultCache] | None = None  # per target: results of unchanged files
 
 
 @dataclass
@@ -162,6 +163,8 @@ class _FileResult:
     kind: FileKind | None
     diagnostics: list[Diagnostic]
     facts: dict[str, Any]
+    digest: bytes | None = None  # the content's, when results are cached
+    cached: bool = False         # unchanged since the cached run: take the cached results
 
 
 _JOB: _Job | None = None
@@ -197,8 +200,25 @@ def _lint_file(index: int) -> _FileResult:
     assert job is not None
     target_index, relative = job.items[index]
     target = job.targets[target_index]
+    data = target.read_bytes(relative)
+    digest = None
+    if job.caches is not None and data is not None:
+        digest = content_digest(data)
+        if job.caches[target_index].has(relative, digest):
+            return _FileResult(index, None, [], {}, digest, cached=True)
+    result = _lint_text(index, target, relative, data)
+    result.digest = digest
+    return result
+
+
+def _lint_text(index: int, target: _Target, relative: str, data: bytes | None) -> _FileResult:
+    job = _JOB
+    assert job is not None
     config = job.config
-    text = job.texts[index] if job.texts is not None else target.read(relative)
+    try:
+        text = None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
     if text is None:
         diag = Diagnostic(Location(target.display(relative), 1, 1), "S000", Severity.ERROR,
                           "cannot read the file as UTF-8 text")
@@ -258,13 +278,16 @@ def _lint_file(index: int) -> _FileResult:
 
 
 def _run(job: _Job, jobs: int) -> Iterator[_FileResult]:
-    """Lint every file of the job: in this process, or split across forked workers.
+    """Lint every file of the job: in this process, or shared with forked workers.
 
-    The files are shared out by size (biggest first, each to the least loaded
-    share); ``jobs - 1`` forked children each lint one share and send their
-    results back through a pipe, while this process lints the first share
-    itself rather than wait. fork: the children inherit the job (the file
-    list, the rules, the configuration) with nothing to pickle on the way in.
+    The files go out in small batches, the biggest files first: ``jobs - 1``
+    forked children and this process each take the next batch from a shared
+    queue until none is left, so that all finish at about the same time
+    whatever each file costs. A child sends each batch's results as soon as
+    it is done, and a thread here reads them as they come: nothing is left to
+    transfer once the last batch is linted. fork: the children inherit the
+    job (the file list, the rules, the configuration, the cached results)
+    with nothing to pickle on the way in.
     """
     global _JOB
     _JOB = job
@@ -274,82 +297,152 @@ def _run(job: _Job, jobs: int) -> Iterator[_FileResult]:
             for index in range(count):
                 yield _lint_file(index)
             return
-        shares = _shares(job, min(jobs, max(1, count // 16)))
-        children: list[tuple[int, int]] = []
+        batches = _batches(job, min(jobs, max(1, count // 16)))
+        queue, fill = os.pipe()
+        children: list[_Worker] = []
         try:
-            for share in shares[1:]:
-                children.append(_fork_worker(share))
-            for index in shares[0]:
-                yield _lint_file(index)
-            for pid, read_end in children:
-                yield from _collect(pid, read_end)
+            # A batch number is 4 bytes, and a pipe holds at least 4 KiB
+            # (_batches makes at most 1,024): all fit before anyone reads, and
+            # a read of 4 bytes from a pipe holding whole numbers takes one
+            # whole number, whichever process reads.
+            os.write(fill, b"".join(n.to_bytes(4, "little") for n in range(len(batches))))
+            os.close(fill)
+            fill = -1
+            for _ in range(min(jobs, len(batches)) - 1):
+                children.append(_Worker.fork(batches, queue))
+            for worker in children:  # threads only once every fork is done
+                worker.listen()
+            for batch in _take(batches, queue):
+                for index in batch:
+                    yield _lint_file(index)
+            for worker in children:
+                yield from worker.results()
             children = []
         finally:
-            for pid, read_end in children:  # interrupted: stop the others
-                _stop(pid, read_end)
+            for worker in children:  # interrupted: stop the others
+                worker.stop()
+            for fd in (queue, fill):
+                if fd >= 0:
+                    os.close(fd)
     finally:
         _JOB = None
 
 
-def _shares(job: _Job, count: int) -> list[list[int]]:
-    sizes = [_size(job.targets[t], rel) for t, rel in job.items]
-    shares: list[list[int]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for index in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
-        least = loads.index(min(loads))
-        shares[least].append(index)
-        loads[least] += sizes[index] + 2048  # a file costs something whatever its size
-    return shares
+# Batches per worker: enough that the last ones are small, few enough that
+# taking one costs nothing next to linting it.
+_BATCHES_PER_WORKER = 32
 
 
-def _fork_worker(share: list[int]) -> tuple[int, int]:
-    import pickle
+def _batches(job: _Job, workers: int) -> list[list[int]]:
+    """The files in batches of about equal cost, the costliest files first."""
+    sizes = [_size(job.targets[t], rel) + 2048 for t, rel in job.items]  # no file is free
+    order = sorted(range(len(sizes)), key=lambda i: -sizes[i])
+    limit = max(sum(sizes) // min(1024, workers * _BATCHES_PER_WORKER), 1)
+    batches: list[list[int]] = []
+    current: list[int] = []
+    cost = 0
+    for index in order:
+        current.append(index)
+        cost += sizes[index]
+        if cost >= limit:
+            batches.append(current)
+            current, cost = [], 0
+    if current:
+        batches.append(current)
+    return batches
 
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
-        code = 0
-        try:
-            os.close(read_end)
+
+def _take(batches: list[list[int]], queue: int) -> Iterator[list[int]]:
+    while True:
+        number = os.read(queue, 4)
+        if len(number) < 4:
+            return
+        yield batches[int.from_bytes(number, "little")]
+
+
+class _Worker:
+    """A forked child linting batches from the queue, and the thread here that receives
+    its results: one frame per batch (8-byte length, pickled ``(status, value)``), then
+    a ``done`` frame; a child that stops without it has died."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid = pid
+        self.fd = fd
+        self.received: list[_FileResult] = []
+        self.error: str | None = "worker died"
+        self.thread: Any = None
+
+    @classmethod
+    def fork(cls, batches: list[list[int]], queue: int) -> _Worker:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
+            code = 0
             try:
-                payload = pickle.dumps(("ok", [_lint_file(i) for i in share]), protocol=5)
-            except BaseException as exc:
-                code = 1
-                payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
-            with os.fdopen(write_end, "wb") as out:
-                out.write(payload)
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    return pid, read_end
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as out:
+                    try:
+                        for batch in _take(batches, queue):
+                            _send(out, "ok", [_lint_file(i) for i in batch])
+                        _send(out, "done", None)
+                    except BaseException as exc:
+                        code = 1
+                        _send(out, "error", f"{type(exc).__name__}: {exc}")
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        return cls(pid, read_end)
+
+    def listen(self) -> None:
+        import threading
+
+        self.thread = threading.Thread(target=self._receive, name=f"lint-worker-{self.pid}",
+                                       daemon=True)
+        self.thread.start()
+
+    def _receive(self) -> None:
+        import pickle
+
+        with os.fdopen(self.fd, "rb") as source:
+            while True:
+                header = source.read(8)
+                if len(header) < 8:
+                    return  # the end of the pipe: done, or died (error still set)
+                status, value = pickle.loads(source.read(int.from_bytes(header, "little")))
+                if status == "ok":
+                    self.received.extend(value)
+                    continue
+                self.error = None if status == "done" else str(value)
+                return
+
+    def results(self) -> list[_FileResult]:
+        self.thread.join()
+        os.waitpid(self.pid, 0)
+        if self.error is not None:
+            raise RuntimeError(f"a lint worker failed: {self.error}")
+        return self.received
+
+    def stop(self) -> None:
+        import signal
+
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        if self.thread is not None:
+            self.thread.join()  # the child is gone: its pipe ends
+        else:
+            os.close(self.fd)
 
 
-def _collect(pid: int, read_end: int) -> list[_FileResult]:
+def _send(out: Any, status: str, value: Any) -> None:
     import pickle
 
-    with os.fdopen(read_end, "rb") as source:
-        payload = source.read()
-    os.waitpid(pid, 0)
-    outcome: tuple[str, Any] = pickle.loads(payload) if payload else ("error", "worker died")
-    status, value = outcome
-    if status != "ok":
-        raise RuntimeError(f"a lint worker failed: {value}")
-    results: list[_FileResult] = value
-    return results
-
-
-def _stop(pid: int, read_end: int) -> None:
-    import signal
-
-    try:
-        os.kill(pid, signal.SIGTERM)
-        os.waitpid(pid, 0)
-    except OSError:
-        pass
-    try:
-        os.close(read_end)
-    except OSError:
-        pass
+    payload = pickle.dumps((status, value), protocol=5)
+    out.write(len(payload).to_bytes(8, "little"))
+    out.write(payload)
+    out.flush()
 
 
 def _size(target: _Target, relative: str) -> int:
@@ -357,7 +450,7 @@ def _size(target: _Target, relative: str) -> int:
         return len(target.contents.get(relative, b""))
     assert target.root is not None
     try:
-        return os.stat(target.root / relative).st_size
+        return os.stat(os.path.join(target.root, relative)).st_size
     except OSError:
         return 0
 
@@ -511,8 +604,9 @@ def lint(
         report.config = settings.source
         if heat:
             passes = [*passes, _heat_pass(uses, roles_data, network_data)]
-        _lint_into(report, paths, settings, roles_data, network_data,
-                   jobs or os.cpu_count() or 1, rules, passes, cache, uses)
+        with fewer_collections():
+            _lint_into(report, paths, settings, roles_data, network_data,
+                       jobs or os.cpu_count() or 1, rules, passes, cache, uses)
     except UserError as exc:
         report.diagnostics.extend(exc.diagnostics)
         report.usage_error = exc.exit_code == 2
@@ -590,31 +684,18 @@ def _lint_into(report: LintReport, paths: Sequence[str | os.PathLike[str]], conf
         for rule_id, value in result.facts.items():
             facts[target_index].setdefault(rule_id, {})[relative] = value
 
-    # Each file is read once, here; unchanged files take their results from the cache
-    # and only the others go to the workers (which inherit the texts).
-    misses: list[tuple[int, str]] = []
-    texts: list[str | None] = []
-    digests: list[bytes | None] = []
-    for t, target in enumerate(targets):
-        for relative in target.files:
-            data = target.read_bytes(relative)
-            digest = content_digest(data) if caches is not None and data is not None else None
-            if digest is not None and caches is not None:
-                hit = caches[t].get(relative, digest)
-                if hit is not None:
-                    record(t, relative, _FileResult(-1, *hit))
-                    continue
-            misses.append((t, relative))
-            digests.append(digest)
-            try:
-                texts.append(None if data is None else data.decode("utf-8"))
-            except UnicodeDecodeError:
-                texts.append(None)
-    job = _Job(targets, misses, file_rules, tree_rules, config, texts)
+    # Each file is read once, by the worker that lints it; unchanged files take
+    # their results from the cache.
+    items = [(t, relative) for t, target in enumerate(targets) for relative in target.files]
+    job = _Job(targets, items, file_rules, tree_rules, config, caches)
     for result in _run(job, jobs):
-        target_index, relative = misses[result.index]
+        target_index, relative = items[result.index]
+        digest = result.digest
+        if result.cached and caches is not None and digest is not None:
+            hit = caches[target_index].get(relative, digest)
+            record(target_index, relative, _FileResult(result.index, *hit))
+            continue
         record(target_index, relative, result)
-        digest = digests[result.index]
         if caches is not None and digest is not None:
             caches[target_index].put(relative, digest,
                                      (result.kind, result.diagnostics, result.facts))
@@ -700,7 +781,7 @@ def _cap_optional(report: LintReport, displays: set[str], target: _Target,
 def _caches(targets: list[_Target], config: LintConfig, chosen: list[Rule]) -> list[ResultCache]:
     import hashlib
 
-    from ..render.environment import cache_dir
+    from ..cachedir import cache_dir
 
     folder = cache_dir("lint")
     code = code_fingerprint()
