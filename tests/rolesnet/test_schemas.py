@@ -135,3 +135,21 @@ def test_export_writes_every_schema_and_nothing_else(tmp_path: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in written}
     export(target)  # unchanged files are left alone
     assert {p: p.stat().st_mtime_ns for p in written} == before
+
+
+def test_validating_a_part_finds_what_the_whole_finds_there() -> None:
+    """S105 checks only a service's role_data value: the same findings, at the same paths,
+    as validating the whole template and keeping those under that value."""
+    within = ("outputs", "role_data", "value")
+    fixtures = Path(__file__).parent.parent / "fixtures" / "rules" / "S105"
+    library = shipped_library().root
+    paths = [*sorted(fixtures.rglob("*.yaml")), *sorted((library / "services").rglob("*.yaml"))[:60]]
+    broken = 0
+    for path in paths:
+        data = load_document(path.read_text()).data
+        whole = [f for f in validate(data, "service_template") if f.path[:3] == within]
+        part = validate(data, "service_template", within)
+        assert part == whole, path
+        broken += bool(part)
+    assert broken  # the fail fixtures do break the contract inside the value
+    assert validate({"outputs": {"role_data": {}}}, "service_template", within) == []

@@ -55,13 +55,19 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _validator(name: str) -> jsonschema.protocols.Validator:
+def _validator(name: str, within: DocPath = ()) -> jsonschema.protocols.Validator:
     # Imported on first use: jsonschema takes longer to import than a whole
     # cached lint of a small tree, and most runs never validate a schema.
     import jsonschema
 
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
+    if within:
+        part: dict[str, Any] = schema
+        for key in within:
+            part = part["properties"][key]
+        # The part's own schema, with the definitions its references point to.
+        schema = {**part, **{k: schema[k] for k in ("$schema", "$defs") if k in schema}}
     return cls(schema)
 
 
@@ -77,13 +83,24 @@ class SchemaFinding:
 _ITEM_WORDS = {"roles_data": "role", "network_data": "network", "vip_data": "VIP"}
 
 
-def validate(data: Any, name: str) -> list[SchemaFinding]:
-    """Every way ``data`` (a loaded YAML document) breaks schema ``name``, in document order."""
+def validate(data: Any, name: str, within: DocPath = ()) -> list[SchemaFinding]:
+    """Every way ``data`` (a loaded YAML document) breaks schema ``name``, in document order.
+
+    ``within`` (keys of mappings) checks only the value at that path against the
+    part of the schema that describes it, when only that part's findings matter:
+    the rest of a large document is then not walked at all.
+    """
     findings: list[SchemaFinding] = []
     seen: set[tuple[DocPath, str]] = set()
     namer = _Namer(data, _ITEM_WORDS.get(name, "item"))
-    for error in sorted(_validator(name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        for finding in _findings(error, namer):
+    part = data
+    for step in within:
+        if not isinstance(part, dict) or step not in part:
+            return findings
+        part = part[step]
+    errors = _validator(name, tuple(within)).iter_errors(part)
+    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
+        for finding in _findings(error, namer, tuple(within)):
             key = (finding.path, finding.message)
             if key not in seen:
                 seen.add(key)
@@ -150,10 +167,10 @@ class _Namer:
         return f"item {tail}"  # pragma: no cover - paths start with a key or an index
 
 
-def _findings(error: ValidationError, _name: _Namer) -> Iterator[SchemaFinding]:
+def _findings(error: ValidationError, _name: _Namer, within: DocPath = ()) -> Iterator[SchemaFinding]:
     from jsonschema.exceptions import best_match
 
-    path: DocPath = tuple(error.absolute_path)
+    path: DocPath = (*within, *error.absolute_path)
     validator = error.validator
     # jsonschema types these as "maybe unset"; for an error raised by a keyword they are set.
     schema: Any = error.schema
@@ -203,7 +220,7 @@ def _findings(error: ValidationError, _name: _Namer) -> Iterator[SchemaFinding]:
             # call) after it: what the value fails of the main shape is what to read.
             chosen = 0 if 0 in branches else int(best_match(error.context).relative_schema_path[0])
         for sub in branches[chosen]:
-            yield from _findings(sub, _name)
+            yield from _findings(sub, _name, within)
         return
     if validator == "enum":
         options = ", ".join("empty" if v is None else str(v) for v in expected)

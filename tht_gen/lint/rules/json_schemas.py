@@ -23,6 +23,7 @@ from .base import FileContext, Finding, Rule
 
 class _SchemaRule(Rule):
     schema: ClassVar[str]
+    within: ClassVar[tuple[str, ...]] = ()  # the part of the document whose findings count
 
     def applies(self, ctx: FileContext) -> bool:
         return True
@@ -33,7 +34,7 @@ class _SchemaRule(Rule):
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         if not self.applies(ctx):
             return
-        for found in validate(ctx.data, self.schema):
+        for found in validate(ctx.data, self.schema, self.within):
             if self.keep(found):
                 yield Finding(found.path, found.message, hint=found.hint, prefer=found.prefer)
 
@@ -172,6 +173,9 @@ class ServiceRoleDataSchema(_SchemaRule):
     name = "service-role-data-schema"
     summary = "a role_data output breaks the composable service contract's shapes"
     schema = "service_template"
+    # keep() drops everything outside the role_data value: the rest of the
+    # template (the H rules' business) is not walked at all.
+    within = ("outputs", "role_data", "value")
     kinds = frozenset({FileKind.HOT})
 
     def applies(self, ctx: FileContext) -> bool:
