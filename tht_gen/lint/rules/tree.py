@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Any, ClassVar
 
 from ...diagnostics import Severity
@@ -113,8 +113,9 @@ class _Mismatch(TreeRule):
         for name, found in sorted(self._groups(tree).items()):
             if len(found) < 2 or any(fnmatch.fnmatchcase(name, p) for p in ignored):
                 continue
-            places = [p for p in found if self._key(p[2]) is not None]
-            values = [self._key(v) for _, _, v in places]
+            keyed = [(place, self._key(place[2])) for place in found]
+            places = [place for place, key in keyed if key is not None]
+            values = [key for _, key in keyed if key is not None]
             if len(set(values)) < 2:
                 continue
             majority, _ = Counter(values).most_common(1)[0]
@@ -128,11 +129,13 @@ class _Mismatch(TreeRule):
                               file=file, at=at)
 
     @staticmethod
-    def _key(value: Any) -> str | None:
+    def _key(value: Any) -> Hashable | None:
         """What is compared (None: leave this declaration out): no default is not a default,
         and mappings compare by content, not key order."""
         if value is None:
             return None
+        if isinstance(value, str):
+            return ("str", value)  # most defaults: equal exactly when their JSON is
         return json.dumps(value, sort_keys=True, default=str)
 
 
