@@ -154,7 +154,7 @@ def test_a_worker_that_dies_fails_the_run(tmp_tree: TreeFactory, monkeypatch: py
         return original(self, ctx)
 
     monkeypatch.setattr(rule, "check", check)
-    with pytest.raises(RuntimeError, match="a lint worker failed: worker died"):
+    with pytest.raises(RuntimeError, match="a worker process failed: worker died"):
         lint([root], jobs=3, config=LintConfig(), cache=False)
 
 

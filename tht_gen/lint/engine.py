@@ -280,14 +280,10 @@ def _lint_text(index: int, target: _Target, relative: str, data: bytes | None) -
 def _run(job: _Job, jobs: int) -> Iterator[_FileResult]:
     """Lint every file of the job: in this process, or shared with forked workers.
 
-    The files go out in small batches, the biggest files first: ``jobs - 1``
-    forked children and this process each take the next batch from a shared
-    queue until none is left, so that all finish at about the same time
-    whatever each file costs. A child sends each batch's results as soon as
-    it is done, and a thread here reads them as they come: nothing is left to
-    transfer once the last batch is linted. fork: the children inherit the
-    job (the file list, the rules, the configuration, the cached results)
-    with nothing to pickle on the way in.
+    The files go out in small batches, the biggest files first (see
+    :mod:`tht_gen.workers`): ``jobs - 1`` forked children and this process
+    each take the next batch until none is left, so that all finish at about
+    the same time whatever each file costs.
     """
     global _JOB
     _JOB = job
@@ -297,33 +293,18 @@ def _run(job: _Job, jobs: int) -> Iterator[_FileResult]:
             for index in range(count):
                 yield _lint_file(index)
             return
+        from ..workers import Pool
+
         batches = _batches(job, min(jobs, max(1, count // 16)))
-        queue, fill = os.pipe()
-        children: list[_Worker] = []
+        pool = Pool(len(batches), lambda n: [_lint_file(i) for i in batches[n]],
+                    min(jobs, len(batches)) - 1)
         try:
-            # A batch number is 4 bytes, and a pipe holds at least 4 KiB
-            # (_batches makes at most 1,024): all fit before anyone reads, and
-            # a read of 4 bytes from a pipe holding whole numbers takes one
-            # whole number, whichever process reads.
-            os.write(fill, b"".join(n.to_bytes(4, "little") for n in range(len(batches))))
-            os.close(fill)
-            fill = -1
-            for _ in range(min(jobs, len(batches)) - 1):
-                children.append(_Worker.fork(batches, queue))
-            for worker in children:  # threads only once every fork is done
-                worker.listen()
-            for batch in _take(batches, queue):
-                for index in batch:
+            for number in pool.take():
+                for index in batches[number]:
                     yield _lint_file(index)
-            for worker in children:
-                yield from worker.results()
-            children = []
+            yield from pool.results()
         finally:
-            for worker in children:  # interrupted: stop the others
-                worker.stop()
-            for fd in (queue, fill):
-                if fd >= 0:
-                    os.close(fd)
+            pool.close()
     finally:
         _JOB = None
 
@@ -337,7 +318,7 @@ def _batches(job: _Job, workers: int) -> list[list[int]]:
     """The files in batches of about equal cost, the costliest files first."""
     sizes = [_size(job.targets[t], rel) + 2048 for t, rel in job.items]  # no file is free
     order = sorted(range(len(sizes)), key=lambda i: -sizes[i])
-    limit = max(sum(sizes) // min(1024, workers * _BATCHES_PER_WORKER), 1)
+    limit = max(sum(sizes) // (workers * _BATCHES_PER_WORKER), 1)
     batches: list[list[int]] = []
     current: list[int] = []
     cost = 0
@@ -350,99 +331,6 @@ def _batches(job: _Job, workers: int) -> list[list[int]]:
     if current:
         batches.append(current)
     return batches
-
-
-def _take(batches: list[list[int]], queue: int) -> Iterator[list[int]]:
-    while True:
-        number = os.read(queue, 4)
-        if len(number) < 4:
-            return
-        yield batches[int.from_bytes(number, "little")]
-
-
-class _Worker:
-    """A forked child linting batches from the queue, and the thread here that receives
-    its results: one frame per batch (8-byte length, pickled ``(status, value)``), then
-    a ``done`` frame; a child that stops without it has died."""
-
-    def __init__(self, pid: int, fd: int) -> None:
-        self.pid = pid
-        self.fd = fd
-        self.received: list[_FileResult] = []
-        self.error: str | None = "worker died"
-        self.thread: Any = None
-
-    @classmethod
-    def fork(cls, batches: list[list[int]], queue: int) -> _Worker:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child, whose coverage is not collected
-            code = 0
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as out:
-                    try:
-                        for batch in _take(batches, queue):
-                            _send(out, "ok", [_lint_file(i) for i in batch])
-                        _send(out, "done", None)
-                    except BaseException as exc:
-                        code = 1
-                        _send(out, "error", f"{type(exc).__name__}: {exc}")
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        return cls(pid, read_end)
-
-    def listen(self) -> None:
-        import threading
-
-        self.thread = threading.Thread(target=self._receive, name=f"lint-worker-{self.pid}",
-                                       daemon=True)
-        self.thread.start()
-
-    def _receive(self) -> None:
-        import pickle
-
-        with os.fdopen(self.fd, "rb") as source:
-            while True:
-                header = source.read(8)
-                if len(header) < 8:
-                    return  # the end of the pipe: done, or died (error still set)
-                status, value = pickle.loads(source.read(int.from_bytes(header, "little")))
-                if status == "ok":
-                    self.received.extend(value)
-                    continue
-                self.error = None if status == "done" else str(value)
-                return
-
-    def results(self) -> list[_FileResult]:
-        self.thread.join()
-        os.waitpid(self.pid, 0)
-        if self.error is not None:
-            raise RuntimeError(f"a lint worker failed: {self.error}")
-        return self.received
-
-    def stop(self) -> None:
-        import signal
-
-        try:
-            os.kill(self.pid, signal.SIGTERM)
-            os.waitpid(self.pid, 0)
-        except OSError:
-            pass
-        if self.thread is not None:
-            self.thread.join()  # the child is gone: its pipe ends
-        else:
-            os.close(self.fd)
-
-
-def _send(out: Any, status: str, value: Any) -> None:
-    import pickle
-
-    payload = pickle.dumps((status, value), protocol=5)
-    out.write(len(payload).to_bytes(8, "little"))
-    out.write(payload)
-    out.flush()
 
 
 def _size(target: _Target, relative: str) -> int:
