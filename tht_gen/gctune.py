@@ -19,6 +19,19 @@ from contextlib import contextmanager
 BATCH_THRESHOLD = (100_000, 50, 50)
 
 
+def freeze_before_fork() -> None:
+    """Move every object alive now out of the collector's reach (``gc.freeze``), as
+    Python's documentation advises before forking workers: a collection in a child
+    would otherwise write to every inherited object and copy all of its pages.
+    Pair with :func:`thaw` in the parent once the workers are done."""
+    gc.freeze()
+
+
+def thaw() -> None:
+    """Give the objects frozen by :func:`freeze_before_fork` back to the collector."""
+    gc.unfreeze()
+
+
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     before = gc.get_threshold()

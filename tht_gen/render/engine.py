@@ -6,7 +6,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -309,90 +309,107 @@ def _compile_template(name: str) -> None:
         pass
 
 
+def _task(task: tuple[str, Any]) -> list[_Outcome]:
+    """One unit of a worker's work: compile a template (``"compile"``), or render a job."""
+    kind, value = task
+    if kind == "compile":
+        _compile_template(value)
+        return []
+    return [_render_job(value)]
+
+
 _INCLUDE = re.compile(r"""{%-?\s*(?:include|import|from|extends)\s+['"]([^'"]+)['"]""")
 
 
-def _compile_list(state: _State) -> list[str]:
-    """Rendered templates and the files they statically include, biggest first.
-
-    Includes are found by reading the tag literally; a dynamic name is simply
-    compiled when first rendered.
-    """
-    env = state.env
-    wanted: dict[str, str | None] = dict(state.sources)
-    queue = list(wanted)
+def _with_includes(env: envmod.TreeEnvironment, names: Iterable[str],
+                   texts: dict[str, str | None]) -> list[str]:
+    """``names`` and every file they statically include, transitively (``texts`` caches
+    sources read). Includes are found by reading the tag literally; a dynamic name is
+    simply compiled when first rendered."""
+    found = list(dict.fromkeys(names))
+    seen = set(found)
+    queue = list(found)
     while queue:
         parent = queue.pop()
-        text = wanted.get(parent)
+        if parent not in texts:
+            try:
+                texts[parent] = env.load_source(parent)
+            except jinja2.TemplateNotFound:
+                texts[parent] = None
+        text = texts[parent]
         if text is None:
             continue
         for name in _INCLUDE.findall(text):
             resolved = env.join_path(name, parent)
-            if resolved not in wanted and resolved in env.files:
-                try:
-                    wanted[resolved] = env.load_source(resolved)
-                except jinja2.TemplateNotFound:
-                    wanted[resolved] = None
+            if resolved not in seen and resolved in env.files:
+                seen.add(resolved)
+                found.append(resolved)
                 queue.append(resolved)
-    sized = [(len(text), name) for name, text in wanted.items() if text is not None]
-    return [name for _, name in sorted(sized, reverse=True)]
+    return found
+
+
+def _tasks(state: _State, order: list[int]) -> list[tuple[str, Any]]:
+    """The workers' work, in the order they take it.
+
+    The costliest job (the overcloud template of a big roles file renders
+    for longer than all the others together take to compile) starts at once,
+    compiling what it needs itself; the other templates are compiled next
+    (each once, by one worker, through the bytecode cache the others then
+    read), then the other jobs render, the costliest first. No worker waits
+    for all compilation to end before rendering.
+    """
+    if not order:
+        return []
+    first = [("render", order[0])]
+    rest: list[tuple[str, Any]] = [("render", index) for index in order[1:]]
+    if state.env.bytecode_cache is None:
+        # Compiled code cannot be shared: each worker compiles what it renders.
+        return first + rest
+    texts: dict[str, str | None] = dict(state.sources)
+    own = set(_with_includes(state.env, [state.jobs[order[0]].source], texts))
+    wanted = _with_includes(state.env, [state.jobs[i].source for i in order], texts)
+    sized = sorted(((len(texts[name] or ""), name) for name in wanted
+                    if name not in own and texts.get(name) is not None), reverse=True)
+    return first + [("compile", name) for _, name in sized] + rest
 
 
 class _Runner:
-    """Renders jobs, in a pool of forked workers when there are enough of them.
+    """Renders jobs, in forked workers (:mod:`tht_gen.workers`) when there are enough.
 
-    The pool starts as soon as the runner is made: the workers load or
-    compile every template (each one once, by one worker, through the
-    bytecode cache the others then read) while the parent is still working
-    out which files need rendering at all. :meth:`submit` hands over the
-    jobs; :meth:`results` yields their outcomes.
+    The workers start as soon as the runner is made, with the jobs in the
+    order given (see :func:`_tasks`), possibly while the parent is still
+    working out which files need rendering at all and copying the others;
+    :meth:`submit` confirms the jobs (a different list starts the work
+    again) and :meth:`results` yields their outcomes as they come.
     """
 
-    def __init__(self, state: _State, jobs: int, expected: int) -> None:
+    def __init__(self, state: _State, jobs: int, order: list[int]) -> None:
         global _STATE
         _STATE = state
-        self.order: list[int] = []
+        self.state = state
+        self.jobs = jobs
+        self.order = list(order)
         self.pool: Any = None
-        self.pending: Any = None
-        self.feeder: Any = None
-        if jobs > 1 and expected >= PARALLEL_MIN_JOBS and fork_is_safe():
-            # Imported here: a small tree never needs them, and they cost a
-            # tenth of a fast run's start-up.
-            import multiprocessing
-            import threading
+        self._start()
 
-            # fork: the workers inherit the loaded data and the environment
-            # with nothing to pickle.
-            pool = multiprocessing.get_context("fork").Pool(min(jobs, expected))
-            self.pool = pool
-            self.ready = threading.Event()
-            # Without a bytecode cache, compiled code cannot be shared: each
-            # worker compiles what it renders.
-            to_compile = _compile_list(state) if state.env.bytecode_cache is not None else []
+    def _start(self) -> None:
+        if self.jobs > 1 and len(self.order) >= PARALLEL_MIN_JOBS and fork_is_safe():
+            from ..workers import Pool
 
-            def feed() -> None:
-                if to_compile:
-                    pool.map(_compile_template, to_compile, chunksize=1)
-                    _trace(f"compiled or loaded {len(to_compile)} templates")
-                self.ready.wait()
-                self.pending = pool.imap_unordered(_render_job, self.order, chunksize=1)
-
-            self.feeder = threading.Thread(target=feed, name="tht-gen-feeder", daemon=True)
-            self.feeder.start()
+            tasks = _tasks(self.state, self.order)
+            self.pool = Pool(len(tasks), lambda n: _task(tasks[n]), min(self.jobs, len(self.order)))
 
     def submit(self, order: list[int]) -> None:
-        self.order = order
-        if self.feeder is not None:
-            if not order:
-                self.close()
-            self.ready.set()
+        if order != self.order:
+            self.close()
+            self.order = list(order)
+            self._start()
 
     def results(self) -> Generator[_Outcome, None, None]:
         global _STATE
         try:
-            if self.feeder is not None and self.pool is not None:
-                self.feeder.join()
-                yield from self.pending
+            if self.pool is not None:
+                yield from self.pool.results()
             else:
                 for index in self.order:
                     yield _render_job(index)
@@ -402,11 +419,8 @@ class _Runner:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.close()
             self.pool = None
-        if self.feeder is not None:
-            self.ready.set()
 
 
 def _cost(job: Job, sources: dict[str, str], roles: int) -> int:
@@ -564,7 +578,7 @@ def _produce(
     # workers now, and work out the fingerprints while they compile.
     runner: _Runner | None = None
     if not any(job.output in manifest.inputs for job in plan.rendered) and store.maybe_empty():
-        runner = _Runner(state, jobs, len(order))
+        runner = _Runner(state, jobs, order)
         _trace("runner started early")
     avoided_uses: list[tuple[Job, list[envmod.UndefinedUse]]] = []
     reused: list[tuple[Job, bytes, list[Any], str]] = []
@@ -598,7 +612,7 @@ def _produce(
         order = remaining
         _trace(f"{result.avoided} up to date, {result.reused} from the store")
     if runner is None:
-        runner = _Runner(state, jobs, len(order))
+        runner = _Runner(state, jobs, order)
         _trace("runner started")
     runner.submit(order)
     outcomes = runner.results()
