@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from . import __version__
 from .diagnostics import Diagnostic, UserError
@@ -178,6 +179,32 @@ def _command_word(argv: Sequence[str]) -> str | None:
     word = next((a for a in argv if not a.startswith("-")), None)
     # completion describes every command; a name that is not one gets argparse's message
     return None if word in (None, "completion") else word
+
+
+def run() -> NoReturn:
+    """The ``tht-gen`` program: :func:`main`, then a quick exit.
+
+    Tearing down the interpreter frees every object a run made one by one:
+    ~30 ms after a lint of a whole tree, a twentieth of the run, spent after
+    the answer is out. Once the output is flushed and the exit handlers have
+    run, nothing is left to do, so the process ends at once, unless a
+    non-daemon thread still runs (then Python's own exit waits for it).
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        # Output piped into `head` and the like, which stopped reading: not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    import atexit
+    import threading
+
+    atexit._run_exitfuncs()
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate()
+           if t is not threading.main_thread()):
+        sys.exit(code)
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
