@@ -128,6 +128,7 @@ def bench_render(runs: int) -> list[dict[str, object]]:
             # tht-gen's modules on every start).
             base_env = dict(os.environ)
             base_env.pop("PYTHONDONTWRITEBYTECODE", None)
+            base_env.pop("PYTHONUNBUFFERED", None)  # buffered output, as on a user's machine
             base_env.pop("THT_GEN_TRACE", None)
             # prime the warm cache once, outside the measurements
             timed([tht_gen, "render", "-q", "-p", str(tree), "-r", str(roles), "-o",
@@ -174,6 +175,7 @@ def bench_lint(runs: int) -> list[dict[str, object]]:
     tht_gen = _tht_gen()
     base_env = dict(os.environ)
     base_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    base_env.pop("PYTHONUNBUFFERED", None)
     base_env.pop("THT_GEN_TRACE", None)
     results: list[dict[str, object]] = []
     ansible = _has_ansible(tht_gen)
