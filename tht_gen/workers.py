@@ -62,14 +62,20 @@ class Pool:
         # the collector's reach, its passes do not copy every inherited page.
         freeze_before_fork()
         self._children: list[tuple[int, int]] = []
+        self._done: set[int] = set()
         try:
             for _ in range(max(0, min(workers, count))):
                 self._children.append(self._fork(fill))
-        finally:
-            if rest:
-                threading.Thread(target=_write_all, args=(fill, rest), daemon=True).start()
-            else:
-                os.close(fill)
+        except BaseException:
+            os.close(fill)
+            self._readers: list[threading.Thread] = []
+            self._open = True
+            self.close()
+            raise
+        if rest:
+            threading.Thread(target=_write_all, args=(fill, rest), daemon=True).start()
+        else:
+            os.close(fill)
         self._arrived: queue.SimpleQueue[tuple[int, str, Any]] = queue.SimpleQueue()
         self._readers = [threading.Thread(target=self._receive, args=(pid, fd), daemon=True)
                          for pid, fd in self._children]
@@ -131,13 +137,14 @@ class Pool:
         :class:`WorkerFailed` when one failed."""
         running = len(self._children)
         while running:
-            _pid, status, value = self._arrived.get()
+            pid, status, value = self._arrived.get()
             if status == "ok":
                 yield from value
                 continue
             running -= 1
             if status != "done":
                 raise WorkerFailed(f"a worker process failed: {value}")
+            self._done.add(pid)
         self.close()
 
     def close(self) -> None:
@@ -147,9 +154,10 @@ class Pool:
         self._open = False
         for pid, _ in self._children:
             try:
-                if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                # A child that said done is exiting; any other is stopped.
+                if pid not in self._done and os.waitpid(pid, os.WNOHANG) == (0, 0):
                     os.kill(pid, signal.SIGTERM)
-                    os.waitpid(pid, 0)
+                os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
         for reader in self._readers:
