@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -50,28 +51,26 @@ def test_results_come_from_several_processes() -> None:
     assert len(pids) == 200 and len(set(pids)) >= 2 and os.getpid() not in pids
 
 
-def test_an_exception_in_a_worker_fails_the_run() -> None:
-    def run(task: int) -> list[int]:
-        if task == 7:
-            raise KeyboardInterrupt("stop")  # not an Exception: nothing in a task catches it
-        return [task]
-
-    pool = Pool(50, run, 2)
-    with pytest.raises(WorkerFailed, match="a worker process failed: KeyboardInterrupt: stop"):
-        try:
-            list(pool.results())
-        finally:
-            pool.close()
+def _raise(task: int) -> None:
+    raise KeyboardInterrupt("stop")  # not an Exception: nothing in a task catches it
 
 
-def test_a_worker_that_dies_is_not_taken_as_done() -> None:
+def _die(task: int) -> None:
+    os._exit(9)  # no frame, no "done": the results so far are not all
+
+
+@pytest.mark.parametrize(("fail", "message"), [
+    (_raise, "a worker process failed: KeyboardInterrupt: stop"),
+    (_die, "a worker process failed: worker died"),
+])
+def test_a_failing_worker_fails_the_run(fail: Callable[[int], None], message: str) -> None:
     def run(task: int) -> list[int]:
         if task == 20:
-            os._exit(9)
+            fail(task)
         return [task]
 
     pool = Pool(100, run, 2)
-    with pytest.raises(WorkerFailed, match="worker died"):
+    with pytest.raises(WorkerFailed, match=message):
         try:
             list(pool.results())
         finally:
