@@ -10,7 +10,7 @@ import pytest
 
 from tht_gen import render
 
-from ..conftest import MINIMAL_NETWORKS, MINIMAL_ROLES, tree_files
+from ..conftest import FORK_WARNING, MINIMAL_NETWORKS, MINIMAL_ROLES, tree_files
 
 DATA = {"roles_data.yaml": MINIMAL_ROLES, "network_data.yaml": MINIMAL_NETWORKS}
 
@@ -208,6 +208,8 @@ def test_unknown_base_path_and_bad_output(tmp_tree, run_cli, tmp_path: Path) -> 
     assert code == 2 and "not a folder" in stderr
 
 
+@pytest.mark.usefixtures("forking")
+@pytest.mark.filterwarnings(FORK_WARNING)
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_parallel_and_serial_give_the_same_bytes(tmp_tree, run_cli, jobs: str, monkeypatch) -> None:
     from tht_gen.render import engine
@@ -268,3 +270,20 @@ def test_the_output_store_keeps_the_most_recently_used_files(tmp_path: Path) -> 
     assert store.prune(2500, force=True) == 2
     assert [store.get(f"key{i}") is not None for i in range(4)] == [True, False, False, True]
     assert store.get(None) is None and OutputStore(None).get("key0") is None
+
+
+def test_the_environment_knows_which_templates_an_earlier_run_compiled(tmp_tree) -> None:
+    """has_bytecode finds the entries jinja2 itself wrote (the renderer then leaves their
+    loading to the jobs), and no entry for a template never compiled."""
+    from tht_gen.render.environment import TreeEnvironment
+
+    root = tmp_tree({**DATA, "t/r.role.j2.yaml": "n: {{role.name}}\n{% include 'inc.j2' %}\n",
+                     "t/inc.j2": "i: 1\n", "never.j2": "x: 1\n"})
+    files = frozenset(tree_files(root))
+    fresh = TreeEnvironment(root, files)
+    assert not fresh.has_bytecode("t/r.role.j2.yaml")
+    assert render(root, None, None, root.parent / "out").ok
+    again = TreeEnvironment(root, files)
+    assert again.has_bytecode("t/r.role.j2.yaml") and again.has_bytecode("t/inc.j2")
+    assert not again.has_bytecode("never.j2") and not again.has_bytecode("missing.j2")
+    assert not TreeEnvironment(root, files, use_cache=False).has_bytecode("t/r.role.j2.yaml")

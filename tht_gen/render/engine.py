@@ -368,8 +368,11 @@ def _tasks(state: _State, order: list[int]) -> list[tuple[str, Any]]:
     texts: dict[str, str | None] = dict(state.sources)
     own = set(_with_includes(state.env, [state.jobs[order[0]].source], texts))
     wanted = _with_includes(state.env, [state.jobs[i].source for i in order], texts)
+    # Compiled by an earlier run: each worker loads what it renders, and a
+    # task loading it first would only add a load.
     sized = sorted(((len(texts[name] or ""), name) for name in wanted
-                    if name not in own and texts.get(name) is not None), reverse=True)
+                    if name not in own and texts.get(name) is not None
+                    and not state.env.has_bytecode(name)), reverse=True)
     return first + [("compile", name) for _, name in sized] + rest
 
 

@@ -11,6 +11,7 @@ folder, so that compiled templates are shared across the whole run.
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
 import sys
@@ -156,6 +157,18 @@ class TreeEnvironment(jinja2.Environment):
             if candidate in self.files:
                 return candidate
         return template
+
+    def has_bytecode(self, name: str) -> bool:
+        """Whether the bytecode cache holds a compiled ``name`` (a cheap test: a
+        stale entry is found out, and compiled again, when the template loads)."""
+        cache = self.bytecode_cache
+        if not isinstance(cache, jinja2.FileSystemBytecodeCache):
+            return False
+        # The key and file name jinja2 gives the entry of a template that
+        # FileSystemLoader found under this tree's root.
+        filename = os.path.normpath(os.path.join(str(self.root), *name.split("/")))
+        key = cache.get_cache_key(name, filename)
+        return os.path.isfile(os.path.join(cache.directory, cache.pattern % (key,)))
 
     def load_source(self, name: str) -> str:
         """Read a template's source once and remember its lines for messages."""
