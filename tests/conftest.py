@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +20,29 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     """Every test gets its own empty cache: no test sees another's compiled templates."""
     monkeypatch.setenv("THT_GEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("THT_GEN_TRACE", raising=False)
+
+
+# Eventlet (loaded by the Heat tests) warns at every fork; see the ``forking`` fixture.
+FORK_WARNING = "ignore:Using fork:DeprecationWarning"
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let tht-gen fork its workers in this test, whatever ran before it in this process.
+
+    tht-gen runs its workers' tasks in-process once eventlet is loaded
+    (tht_gen.forking), and the Heat tests load it: a test of the parallel
+    paths would then pass without running them. Forking is sound while
+    eventlet has not monkey-patched threads (Heat, as tht-gen uses it, does
+    not). Tests using this fixture also carry ``pytest.mark.filterwarnings(FORK_WARNING)``.
+    """
+    if "eventlet" in sys.modules:
+        from eventlet import patcher
+
+        if patcher.is_monkey_patched("thread"):
+            pytest.skip("eventlet has monkey-patched threads in this process: no fork")
+    for name in ("tht_gen.forking", "tht_gen.lint.engine", "tht_gen.render.engine"):
+        monkeypatch.setattr(importlib.import_module(name), "fork_is_safe", lambda: True)
 
 
 RunCli = Callable[..., tuple[int, str, str]]

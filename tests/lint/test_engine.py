@@ -9,7 +9,7 @@ from tht_gen.lint import LintConfig, lint
 from tht_gen.lint.config import glob_match
 from tht_gen.model import FileKind, classify
 
-from ..conftest import MINIMAL_NETWORKS, MINIMAL_ROLES, TreeFactory
+from ..conftest import FORK_WARNING, MINIMAL_NETWORKS, MINIMAL_ROLES, TreeFactory
 
 H = "heat_template_version: wallaby\n"
 BROKEN = H + "outputs:\n  a:\n    value: {get_param: Nope}\n"
@@ -120,6 +120,8 @@ def test_file_that_is_not_utf8_is_reported(tmp_tree: TreeFactory) -> None:
     assert [(d.rule_id, d.location.file) for d in report.diagnostics] == [("S000", "bad.yaml")]
 
 
+@pytest.mark.usefixtures("forking")
+@pytest.mark.filterwarnings(FORK_WARNING)
 def test_parallel_run_equals_serial_run(tmp_tree: TreeFactory) -> None:
     files = {f"t{i:03}.yaml": (BROKEN if i % 7 == 0 else H + f"description: {i}\n")
              for i in range(150)}
@@ -135,6 +137,8 @@ def test_parallel_run_equals_serial_run(tmp_tree: TreeFactory) -> None:
         assert fresh.diagnostics == serial.diagnostics and fresh.kinds == serial.kinds
 
 
+@pytest.mark.usefixtures("forking")
+@pytest.mark.filterwarnings(FORK_WARNING)
 def test_a_worker_that_dies_fails_the_run(tmp_tree: TreeFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Results of a child that stopped half-way are never taken as complete."""
     import os

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tht_gen.forking import fork_is_safe
 from tht_gen.workers import Pool, WorkerFailed
 
-pytestmark = pytest.mark.skipif(not fork_is_safe(), reason="workers fork")
+from ..conftest import FORK_WARNING
+
+pytestmark = [pytest.mark.usefixtures("forking"), pytest.mark.filterwarnings(FORK_WARNING)]
 
 
 @settings(max_examples=15, deadline=None)
