@@ -11,7 +11,7 @@ import pytest
 
 from tht_gen import render
 
-from .conftest import tree_files
+from .conftest import FORK_WARNING, tree_files
 from .upstream import all_roles_file, upstream_tree
 
 pytestmark = pytest.mark.slow
@@ -35,13 +35,16 @@ def run_upstream(tree: Path, roles: Path | str, out: Path) -> None:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
 
-@pytest.mark.parametrize("roles", ["default", "all"])
-def test_byte_identical_to_process_templates(upstream: Path, tmp_path: Path, roles: str) -> None:
+@pytest.mark.usefixtures("forking")  # the workers, even after the Heat tests loaded eventlet
+@pytest.mark.filterwarnings(FORK_WARNING)
+@pytest.mark.parametrize(("roles", "jobs"), [("default", 4), ("all", 4), ("all", 1)])
+def test_byte_identical_to_process_templates(upstream: Path, tmp_path: Path, roles: str,
+                                             jobs: int) -> None:
     roles_file: Path | str = "roles_data.yaml"
     if roles == "all":
         roles_file = all_roles_file(upstream, tmp_path / "all_roles.yaml")
     run_upstream(upstream, roles_file, tmp_path / "theirs")
-    result = render(upstream, roles_file, None, tmp_path / "ours")
+    result = render(upstream, roles_file, None, tmp_path / "ours", jobs=jobs)
     assert result.ok, [d.format_text() for d in result.diagnostics if d.severity > 2]
     theirs, ours = tree_files(tmp_path / "theirs"), tree_files(tmp_path / "ours")
     assert sorted(ours) == sorted(theirs)
