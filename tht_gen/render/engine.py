@@ -351,9 +351,10 @@ def _with_includes(env: envmod.TreeEnvironment, names: Iterable[str],
 def _tasks(state: _State, order: list[int]) -> list[tuple[str, Any]]:
     """The workers' work, in the order they take it.
 
-    The costliest job (the overcloud template of a big roles file renders
-    for longer than all the others together take to compile) starts at once,
-    compiling what it needs itself; the other templates are compiled next
+    The costliest job (for a big roles file, the overcloud template: about
+    as long to compile, render and check as all the other templates take to
+    compile) starts at once, compiling what it needs itself; the other
+    templates are compiled next
     (each once, by one worker, through the bytecode cache the others then
     read), then the other jobs render, the costliest first. No worker waits
     for all compilation to end before rendering.
