@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..codeversion import code_fingerprint
-from ..diagnostics import Diagnostic, Location, Report, Severity, UserError
+from ..diagnostics import Diagnostic, Location, Report, Severity, UserError, display_path
 from ..forking import fork_is_safe
 from ..gctune import fewer_collections
 from ..model.classify import FileKind, classify, may_need_model
@@ -345,15 +345,6 @@ def _size(target: _Target, relative: str) -> int:
 
 # --- targets -------------------------------------------------------------------------------
 
-def _display(path: Path) -> str:
-    text = os.fspath(path)
-    try:
-        rel = os.path.relpath(text)
-    except ValueError:
-        return text
-    return text if rel.startswith("..") else rel
-
-
 def _walk(root: Path) -> list[str]:
     found: list[str] = []
     for folder, dirs, files in os.walk(root):
@@ -440,14 +431,14 @@ def _targets(paths: Sequence[str | os.PathLike[str]], config: LintConfig, roles_
     targets: list[_Target] = []
     for path in resolved:
         if path.is_dir():
-            prefix = "" if single_tree else _display(path).rstrip("/") + "/"
+            prefix = "" if single_tree else display_path(path).rstrip("/") + "/"
             if prefix == "./":
                 prefix = ""
             targets.append(_tree_target(path, prefix, config, roles_data, network_data,
                                         render_diagnostics))
         else:
             parent = path.parent
-            shown = _display(path)
+            shown = display_path(path)
             tree = Tree(frozenset(), os.fspath(parent), config.template_roots, complete=False)
             target = _Target(parent, [path.name], tree, shown[: len(shown) - len(path.name)],
                              False)
@@ -465,10 +456,10 @@ def _resolve_config(config: LintConfig | str | os.PathLike[str] | None,
         path = Path(config)
         if not path.is_file():
             raise UserError.single(os.fspath(config), "configuration file not found", "S002")
-        return load_config(path, _display(path))
+        return load_config(path, display_path(path))
     start = Path(paths[0]) if paths else Path(".")
     found = find_config(start if start.exists() else Path("."))
-    return load_config(found, _display(found)) if found else LintConfig()
+    return load_config(found, display_path(found)) if found else LintConfig()
 
 
 def lint(
