@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,19 +11,14 @@ import pytest
 from tht_gen import render
 
 from .conftest import FORK_WARNING, tree_files
-from .upstream import all_roles_file, upstream_tree
+from .upstream import all_roles_file, upstream_tree_or_skip
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def upstream() -> Path:
-    try:
-        return upstream_tree()
-    except RuntimeError as exc:
-        if os.environ.get("THT_GEN_REQUIRE_UPSTREAM"):
-            raise
-        pytest.skip(f"upstream tree unavailable (set THT_GEN_UPSTREAM_TREE): {exc}")
+    return upstream_tree_or_skip()
 
 
 def run_upstream(tree: Path, roles: Path | str, out: Path) -> None:

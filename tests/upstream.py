@@ -46,6 +46,19 @@ def upstream_tree() -> Path:
     return tree
 
 
+def upstream_tree_or_skip() -> Path:
+    """:func:`upstream_tree`, or skip the test when it cannot be had (an error instead
+    with THT_GEN_REQUIRE_UPSTREAM set, as in CI)."""
+    import pytest
+
+    try:
+        return upstream_tree()
+    except RuntimeError as exc:
+        if os.environ.get("THT_GEN_REQUIRE_UPSTREAM"):
+            raise
+        pytest.skip(f"upstream tree unavailable (set THT_GEN_UPSTREAM_TREE): {exc}")
+
+
 def all_roles_file(tree: Path, target: Path, copies: int = 1) -> Path:
     """Every role of upstream's roles/ folder in one roles data file; ``copies`` > 1 adds
     renamed copies (Name, NameX1, ...) for scale tests."""

@@ -9,7 +9,6 @@ request openstacksdk builds, and compares (it needs Heat: see conftest.py).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,7 +19,7 @@ from tht_gen.interface import explain_environments, list_environments, parameter
 from tht_gen.interface.analysis import analyze
 from tht_gen.interface.params import json_schema
 
-from ..upstream import upstream_tree
+from ..upstream import upstream_tree_or_skip
 from .heat_request import assert_heat_agrees
 
 pytestmark = pytest.mark.slow
@@ -40,12 +39,7 @@ parameter_defaults:
 
 @pytest.fixture(scope="module")
 def upstream() -> Path:
-    try:
-        return upstream_tree()
-    except RuntimeError as exc:
-        if os.environ.get("THT_GEN_REQUIRE_UPSTREAM"):
-            raise
-        pytest.skip(f"upstream tree unavailable (set THT_GEN_UPSTREAM_TREE): {exc}")
+    return upstream_tree_or_skip()
 
 
 @pytest.fixture(scope="module")

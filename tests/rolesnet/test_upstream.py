@@ -3,7 +3,6 @@ upstream defects listed here, each checked to be real; roles generate matches up
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from tht_gen.model.networks import looks_like_vip_data, parse_network_data, pars
 from tht_gen.model.roles import load_roles_data, load_roles_folder
 
 from ..conftest import RunCli
-from ..upstream import upstream_tree
+from ..upstream import upstream_tree_or_skip
 
 pytestmark = pytest.mark.slow
 
@@ -36,12 +35,7 @@ KNOWN_DEFECTS = {
 
 @pytest.fixture(scope="module")
 def upstream() -> Path:
-    try:
-        return upstream_tree()
-    except RuntimeError as exc:
-        if os.environ.get("THT_GEN_REQUIRE_UPSTREAM"):
-            raise
-        pytest.skip(f"upstream tree unavailable (set THT_GEN_UPSTREAM_TREE): {exc}")
+    return upstream_tree_or_skip()
 
 
 @pytest.fixture(scope="module")

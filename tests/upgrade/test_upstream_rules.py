@@ -9,12 +9,11 @@ calls modules of collections (pacemaker_resource, podman ...) by design.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.upstream import upstream_tree
 from tht_gen.lint import LintConfig, lint
+
+from ..upstream import upstream_tree_or_skip
 
 pytestmark = pytest.mark.slow
 
@@ -34,12 +33,7 @@ KNOWN = {
 
 
 def test_upstream_task_list_defects() -> None:
-    try:
-        tree = upstream_tree()
-    except RuntimeError as exc:
-        if os.environ.get("THT_GEN_REQUIRE_UPSTREAM"):
-            raise
-        pytest.skip(f"upstream tree unavailable (set THT_GEN_UPSTREAM_TREE): {exc}")
+    tree = upstream_tree_or_skip()
     report = lint([tree], rules=["U002", "U003", "U004", "U005"], config=LintConfig())
     assert not report.usage_error
     found = {(d.rule_id, d.location.file, d.location.line) for d in report.diagnostics
