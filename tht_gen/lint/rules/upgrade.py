@@ -467,26 +467,24 @@ class TaskModule(TreeRule):
         facts = tree.of(self)
         if not facts or not ansible_available():
             return
-        order: list[tuple[str, DocPath, str, Any]] = []
+        order: list[tuple[str, DocPath, str, Any, int]] = []
+        unique: dict[str, int] = {}  # each distinct task (as JSON) -> its place in payload
+        payload: list[Any] = []
         for file in sorted(facts):
             for path, key, task in facts[file]:
                 if key and any(fnmatch.fnmatchcase(key, p) or fnmatch.fnmatchcase(short_module(key), p)
                                for p in allow):
                     continue
-                order.append((file, tuple(path), key, task))
-        unique: dict[str, int] = {}
-        payload: list[Any] = []
-        for _, _, _, task in order:
-            text = json.dumps(task, sort_keys=True)
-            if text not in unique:
-                unique[text] = len(payload)
-                payload.append(task)
+                place = unique.setdefault(json.dumps(task, sort_keys=True), len(payload))
+                if place == len(payload):
+                    payload.append(task)
+                order.append((file, tuple(path), key, task, place))
         try:
             answers = resolve_modules_cached(payload)
         except AnsibleUnavailable:
             return  # U007 reports the tree as unchecked
-        for file, path, key, task in order:
-            answer = answers[unique[json.dumps(task, sort_keys=True)]]
+        for file, path, key, task, place in order:
+            answer = answers[place]
             if answer.error:
                 at = (*path, key) if key else path
                 yield Finding(at, f"{_name(task)}: {answer.error}", file=file)
