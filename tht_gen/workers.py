@@ -52,7 +52,6 @@ class Pool:
 
     def __init__(self, count: int, run: Callable[[int], list[Any]], workers: int) -> None:
         self.run = run
-        self.count = count
         self._queue, fill = os.pipe()
         numbers = b"".join(n.to_bytes(_NUMBER, "little") for n in range(count))
         # Before any child exists: a thread must not be running when we fork.
