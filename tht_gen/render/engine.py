@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from ..yamlio import YamlSyntaxError, check_syntax, load_data
 from . import environment as envmod
 from .data import DEFAULT_NETWORK_DATA, DEFAULT_ROLES_DATA, TreeData, load_tree_data
 from .errors import source_of_output_line, template_position
-from .fingerprint import job_keys
+from .fingerprint import job_keys, static_includes
 from .plan import Job, Plan, make_plan
 from .store import OutputStore
 from .writer import (
@@ -318,9 +317,6 @@ def _task(task: tuple[str, Any]) -> list[_Outcome]:
     return [_render_job(value)]
 
 
-_INCLUDE = re.compile(r"""{%-?\s*(?:include|import|from|extends)\s+['"]([^'"]+)['"]""")
-
-
 def _with_includes(env: envmod.TreeEnvironment, names: Iterable[str],
                    texts: dict[str, str | None]) -> list[str]:
     """``names`` and every file they statically include, transitively (``texts`` caches
@@ -339,8 +335,7 @@ def _with_includes(env: envmod.TreeEnvironment, names: Iterable[str],
         text = texts[parent]
         if text is None:
             continue
-        for name in _INCLUDE.findall(text):
-            resolved = env.join_path(name, parent)
+        for resolved in static_includes(env, parent, text):
             if resolved not in seen and resolved in env.files:
                 seen.add(resolved)
                 found.append(resolved)

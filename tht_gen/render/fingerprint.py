@@ -32,6 +32,12 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def static_includes(env: Any, name: str, text: str) -> list[str]:
+    """The templates that ``text`` (the source of ``name``) names literally in include,
+    import, from and extends tags, resolved as the environment resolves them."""
+    return [env.join_path(included, name) for included in _STATIC_INCLUDE.findall(text)]
+
+
 def template_closure(env: Any, name: str, source: str) -> str | None:
     """Digest of a template with everything it includes, or None if that cannot be known statically."""
     parts: list[str] = []
@@ -44,12 +50,11 @@ def template_closure(env: Any, name: str, source: str) -> str | None:
         seen.add(current)
         if _IMPURE.search(text):
             return None
-        static = _STATIC_INCLUDE.findall(text)
+        static = static_includes(env, current, text)
         if len(static) != len(_ANY_INCLUDE.findall(text)):
             return None  # an include whose name is an expression
         parts.append(f"{current}\0{text}")
-        for included in static:
-            resolved = env.join_path(included, current)
+        for resolved in static:
             try:
                 included_text = env.loader.get_source(env, resolved)[0]
             except jinja2.TemplateNotFound:
